@@ -1,0 +1,309 @@
+package dev.seismo.monitor;
+
+import dev.seismo.profile.CallStats;
+import dev.seismo.profile.Profile;
+import dev.seismo.profile.ProfileAccumulator;
+import dev.seismo.profile.ProfileMetadata;
+import dev.seismo.schema.Schema;
+import dev.seismo.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+/**
+ * The monitor behind {@link ModelMonitor}.
+ *
+ * <p>Two sides that share only the {@link RecordBuffer} and the {@link OverflowCounts}: recording threads write
+ * records into them; aggregation (the registry's thread, or a caller of {@link #snapshot()}) drains them into the
+ * open window's {@link ProfileAccumulator} and {@link CallStats.Accumulator} under {@link #aggregation}, a lock no
+ * recording thread ever takes. Every field below that lock's comment is guarded by it.
+ */
+final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultModelMonitor.class);
+    /** Memory the record buffer may take, whatever the schema's width. */
+    private static final long BUFFER_BYTES = 2L << 20;
+    private static final int MAX_UNKNOWN_NAME_SAMPLES = 16;
+
+    private final String name;
+    private final String version;
+    private final Schema schema;
+    private final Clock clock;
+    private final MonitorRegistry registry;
+    private final long windowMillis;
+    private final long windowMaxRecords;
+    private final int windowHistory;
+    private final List<WindowListener> listeners;
+    private final int valuesPerRecord;
+    private final RecordBuffer buffer;
+    private final OverflowCounts overflow = new OverflowCounts();
+    private final ErrorTypes errorTypes = new ErrorTypes();
+    private final ThreadLocal<Inference> scopes;
+    private final AtomicLong recordingFailures = new AtomicLong();
+    private volatile boolean closed;
+
+    private final ReentrantLock aggregation = new ReentrantLock();
+    // Guarded by aggregation:
+    private final ProfileAccumulator features;
+    private final CallStats.Accumulator calls = new CallStats.Accumulator();
+    private final ArrayDeque<Window> history = new ArrayDeque<>();
+    private long windowStartMillis;
+    private long windowSequence;
+    private long lifetimeCalls;
+    private long evictedWindows;
+    private long unknownNames;
+    private final Set<String> unknownNameSamples = new LinkedHashSet<>();
+    private long listenerFailures;
+    private long drainNowMillis;
+
+    DefaultModelMonitor(ModelMonitor.Builder config, Schema schema, MonitorRegistry registry) {
+        this.name = config.name;
+        this.version = config.version;
+        this.schema = schema;
+        this.registry = registry;
+        this.clock = registry.clock();
+        this.windowMillis = config.windowDuration == null ? 0 : config.windowDuration.toMillis();
+        this.windowMaxRecords = config.windowMaxRecords;
+        this.windowHistory = config.windowHistory;
+        this.listeners = List.copyOf(config.listeners);
+        int numeric = schema.numeric().size();
+        int categorical = schema.categorical().size();
+        this.valuesPerRecord = numeric + categorical;
+        this.buffer = new RecordBuffer(stripes(), capacityPerStripe(numeric, categorical), numeric, categorical,
+                config.featureSampling, registry::wakeAggregator);
+        this.features = new ProfileAccumulator(schema, config.profileOptions);
+        this.scopes = ThreadLocal.withInitial(() -> new Inference(this, true));
+        this.windowStartMillis = alignedStart(clock.currentTimeMillis());
+    }
+
+    private static int stripes() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return Math.min(64, Integer.highestOneBit(Math.max(1, cpus - 1)) << 2);
+    }
+
+    private static int capacityPerStripe(int numeric, int categorical) {
+        long slotBytes = 48L + 8L * numeric + 8L * categorical;
+        long slots = BUFFER_BYTES / slotBytes / stripes();
+        return (int) Math.max(64, Math.min(1024, Long.highestOneBit(Math.max(1, slots))));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    // ---- recording: caller's thread -------------------------------------------------------------------------
+
+    @Override
+    public Inference start() {
+        Inference scope = scopes.get();
+        if (scope.inUse) {
+            scope = new Inference(this, false); // nested scope on the same thread: rare, so allocate
+        } else {
+            scope.inUse = true;
+        }
+        return scope.start();
+    }
+
+    @Override
+    public Inference newInference() {
+        return new Inference(this, false);
+    }
+
+    @Override
+    public void record(Inference rec) {
+        try {
+            if (!closed) {
+                long latency = rec.latencyAt(rec.needsClock() ? clock.nanoTime() : 0);
+                int errorCode = rec.error == null ? ErrorTypes.SUCCESS : errorTypes.codeOf(rec.error);
+                if (!buffer.offer(latency, errorCode, rec)) {
+                    overflow.record(latency, errorCode, rec, valuesPerRecord);
+                }
+            }
+        } catch (Throwable t) {
+            // Never into the model call; a monitoring bug must not become an outage.
+            recordingFailures.incrementAndGet();
+        } finally {
+            rec.clear();
+        }
+    }
+
+    @Override
+    public <T, E extends Throwable> T observe(Map<String, ?> features, ModelCall<T, E> call) throws E {
+        return observe(features, call, null);
+    }
+
+    @Override
+    public <T, E extends Throwable> T observe(Map<String, ?> features, ModelCall<T, E> call,
+                                              BiConsumer<? super T, Inference> outputs) throws E {
+        Inference scope = start();
+        try {
+            T result = call.call();
+            if (outputs != null) {
+                try {
+                    outputs.accept(result, scope);
+                } catch (RuntimeException e) {
+                    recordingFailures.incrementAndGet();
+                }
+            }
+            return result;
+        } catch (Throwable t) {
+            scope.error(t);
+            throw t;
+        } finally {
+            try {
+                scope.set(features);
+            } catch (RuntimeException e) {
+                recordingFailures.incrementAndGet(); // a map that throws on iteration
+            }
+            scope.close();
+        }
+    }
+
+    // ---- aggregation: registry thread or snapshot caller -----------------------------------------------------
+
+    @Override
+    public MonitorSnapshot snapshot() {
+        aggregation.lock();
+        try {
+            aggregate(true);
+            long now = drainNowMillis;
+            Window current = new Window(windowSequence, null, profile(Math.max(now, windowStartMillis)));
+            return new MonitorSnapshot(current, List.copyOf(history), lifetimeCalls, evictedWindows, unknownNames,
+                    unknownNameSamples, listenerFailures, recordingFailures.get());
+        } finally {
+            aggregation.unlock();
+        }
+    }
+
+    /** Drains what was recorded and closes the windows that are due. Called by the registry's thread. */
+    void aggregate() {
+        aggregation.lock();
+        try {
+            aggregate(false);
+        } finally {
+            aggregation.unlock();
+        }
+    }
+
+    /** Drains everything and closes the open window, if it saw any call. Called once, when the registry closes. */
+    void shutdown() {
+        aggregation.lock();
+        try {
+            closed = true;
+            aggregate(true);
+            if (calls.calls() > 0) {
+                closeWindow(Window.CloseReason.SHUTDOWN, Math.max(drainNowMillis, windowStartMillis));
+            }
+        } finally {
+            aggregation.unlock();
+        }
+    }
+
+    private void aggregate(boolean waitForInFlight) {
+        drainNowMillis = clock.currentTimeMillis();
+        buffer.drain(this, waitForInFlight);
+        lifetimeCalls += overflow.drainInto(calls, errorTypes);
+        if (windowMillis > 0) {
+            long end = alignedStart(windowStartMillis) + windowMillis;
+            if (drainNowMillis >= end) {
+                if (calls.calls() > 0) {
+                    closeWindow(Window.CloseReason.DURATION, end);
+                }
+                windowStartMillis = alignedStart(drainNowMillis);
+            }
+        }
+    }
+
+    @Override
+    public void accept(long latencyNanos, int meta, long inputUnits, long outputUnits,
+                       double[] numeric, int numericOffset, Object[] categorical, int categoricalOffset,
+                       String unknownName) {
+        if (windowMaxRecords > 0 && calls.calls() >= windowMaxRecords) {
+            closeWindow(Window.CloseReason.RECORD_COUNT, Math.max(drainNowMillis, windowStartMillis));
+        }
+        int errorCode = (meta >>> 8) & 0xFF;
+        boolean profiled = (meta & RecordBuffer.PROFILED) != 0;
+        calls.record(latencyNanos, errorCode == ErrorTypes.SUCCESS ? null : errorTypes.nameOf(errorCode),
+                inputUnits, outputUnits, (meta & RecordBuffer.HAS_USAGE) != 0, profiled);
+        if (profiled) {
+            int n = schema.numeric().size();
+            for (int i = 0; i < n; i++) {
+                features.updateNumeric(i, numeric[numericOffset + i]);
+            }
+            int c = schema.categorical().size();
+            for (int i = 0; i < c; i++) {
+                features.updateCategorical(i, categorical[categoricalOffset + i]);
+            }
+        }
+        int unknown = meta >>> 16;
+        if (unknown > 0) {
+            unknownNames += unknown;
+            if (unknownName != null && unknownNameSamples.size() < MAX_UNKNOWN_NAME_SAMPLES) {
+                unknownNameSamples.add(unknownName);
+            }
+        }
+        lifetimeCalls++;
+    }
+
+    private void closeWindow(Window.CloseReason reason, long endMillis) {
+        Window window = new Window(windowSequence++, reason, profile(endMillis));
+        history.addLast(window);
+        if (history.size() > windowHistory) {
+            history.removeFirst();
+            evictedWindows++;
+        }
+        features.reset();
+        calls.reset();
+        windowStartMillis = endMillis;
+        for (WindowListener listener : listeners) {
+            try {
+                listener.onWindowClosed(this, window);
+            } catch (RuntimeException e) {
+                listenerFailures++;
+                log.warn("Window listener {} failed for model {}:{}; other listeners still run", listener, name,
+                        version, e);
+            }
+        }
+    }
+
+    private Profile profile(long endMillis) {
+        ProfileMetadata meta = new ProfileMetadata(name, version, Instant.ofEpochMilli(windowStartMillis),
+                Instant.ofEpochMilli(endMillis));
+        return features.toProfile(meta, calls.snapshot());
+    }
+
+    private long alignedStart(long millis) {
+        return windowMillis == 0 ? millis : millis - Math.floorMod(millis, windowMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelMonitor{" + name + ':' + version + ", " + schema.size() + " signals, window "
+                + (windowMillis > 0 ? Duration.ofMillis(windowMillis) : "by count") + '}';
+    }
+}

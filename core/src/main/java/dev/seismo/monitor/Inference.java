@@ -1,0 +1,206 @@
+package dev.seismo.monitor;
+
+import dev.seismo.schema.Feature;
+import dev.seismo.schema.FeatureType;
+import dev.seismo.schema.Schema;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one model call saw and did: its timing, outcome, feature and output values, and usage. Setting values
+ * never throws: an unknown name, an index out of range or a value of the wrong type is counted and reported in the
+ * window's profile.
+ *
+ * <p>Three ways to get one, all recorded by the same mechanism:
+ * <ul>
+ * <li>{@link ModelMonitor#start()} returns a started, thread-confined scope for try-with-resources; {@link #close()}
+ * records it. The monitor reuses one per thread, so the scope costs no allocation on platform threads.</li>
+ * <li>{@link ModelMonitor#observe} wraps a call in such a scope.</li>
+ * <li>{@link ModelMonitor#newInference()} returns one the caller owns and reuses, for the indexed fast path:
+ * set values by index, set the latency, {@link ModelMonitor#record(Inference)}.</li>
+ * </ul>
+ * Indices are the positions among signals of the same type in the monitor's {@link Schema}. Numeric {@code NaN}
+ * means missing and {@code +/-Infinity} invalid. After it is recorded an inference is empty again: every value
+ * missing, no error, no usage, not started.
+ *
+ * <p>Not thread-safe: an inference belongs to one thread at a time.
+ */
+public final class Inference implements AutoCloseable {
+
+    private static final long NOT_STARTED = Long.MIN_VALUE;
+
+    private final DefaultModelMonitor monitor;
+    private final Schema schema;
+    private final boolean pooled;
+    final double[] numeric;
+    final Object[] categorical;
+    long startNanos = NOT_STARTED;
+    long latencyNanos = -1;
+    Throwable error;
+    long inputUnits;
+    long outputUnits;
+    boolean hasUsage;
+    int unknownNames;
+    String firstUnknownName;
+    boolean inUse;
+
+    Inference(DefaultModelMonitor monitor, boolean pooled) {
+        this.monitor = monitor;
+        this.schema = monitor.schema();
+        this.pooled = pooled;
+        this.numeric = new double[schema.numeric().size()];
+        this.categorical = new Object[schema.categorical().size()];
+        Arrays.fill(numeric, Double.NaN);
+    }
+
+    /** Starts (or restarts) timing the call now. */
+    public Inference start() {
+        startNanos = monitor.clock().nanoTime();
+        latencyNanos = -1;
+        return this;
+    }
+
+    /** Sets the latency measured elsewhere, instead of timing from {@link #start()}. Negative values count as 0. */
+    public Inference latency(long nanos) {
+        latencyNanos = Math.max(0, nanos);
+        return this;
+    }
+
+    /** Sets the latency measured elsewhere. */
+    public Inference latency(Duration latency) {
+        return latency(latency.toNanos());
+    }
+
+    /** Sets the numeric signal at {@code index}: no lookup, no boxing. */
+    public Inference numeric(int index, double value) {
+        if (index >= 0 && index < numeric.length) {
+            numeric[index] = value;
+        } else {
+            unknown(null);
+        }
+        return this;
+    }
+
+    /** Sets every numeric signal from an array in index order; a shorter array leaves the rest missing. */
+    public Inference numeric(double[] values) {
+        int n = Math.min(values.length, numeric.length);
+        System.arraycopy(values, 0, numeric, 0, n);
+        if (values.length > numeric.length) {
+            unknown(null);
+        }
+        return this;
+    }
+
+    /** Sets the categorical signal at {@code index}; {@code null} is missing. */
+    public Inference categorical(int index, Object value) {
+        if (index >= 0 && index < categorical.length) {
+            categorical[index] = value;
+        } else {
+            unknown(null);
+        }
+        return this;
+    }
+
+    /** Sets every categorical signal from an array in index order; a shorter array leaves the rest missing. */
+    public Inference categorical(Object[] values) {
+        int n = Math.min(values.length, categorical.length);
+        System.arraycopy(values, 0, categorical, 0, n);
+        if (values.length > categorical.length) {
+            unknown(null);
+        }
+        return this;
+    }
+
+    /** Sets a numeric input or output by name, without boxing. */
+    public Inference set(String name, double value) {
+        int i = schema.numericIndex(name);
+        if (i >= 0) {
+            numeric[i] = value;
+        } else {
+            set(name, (Object) value);
+        }
+        return this;
+    }
+
+    /**
+     * Sets an input or output by name. For a numeric signal a {@link Number} is its value, {@code null} is missing
+     * and anything else invalid; for a categorical one see {@code docs/DESIGN.md}.
+     */
+    public Inference set(String name, Object value) {
+        Optional<Feature> feature = name == null ? Optional.empty() : schema.find(name);
+        if (feature.isEmpty()) {
+            unknown(name);
+        } else if (feature.get().type() == FeatureType.NUMERIC) {
+            numeric[schema.numericIndex(name)] = value == null ? Double.NaN
+                    : value instanceof Number n ? n.doubleValue() : Double.POSITIVE_INFINITY;
+        } else {
+            categorical[schema.categoricalIndex(name)] = value;
+        }
+        return this;
+    }
+
+    /** Sets every entry of the map by name; signals absent from it stay missing. */
+    public Inference set(Map<String, ?> values) {
+        if (values != null) {
+            values.forEach(this::set);
+        }
+        return this;
+    }
+
+    /** Records usage for the call, such as input and output tokens. */
+    public Inference usage(long inputUnits, long outputUnits) {
+        this.inputUnits = inputUnits;
+        this.outputUnits = outputUnits;
+        this.hasUsage = true;
+        return this;
+    }
+
+    /** Marks the call as failed with this error; {@code null} marks it successful again. */
+    public Inference error(Throwable error) {
+        this.error = error;
+        return this;
+    }
+
+    /** Records this inference with its monitor (see {@link ModelMonitor#record(Inference)}). */
+    @Override
+    public void close() {
+        monitor.record(this);
+    }
+
+    long latencyAt(long nowNanos) {
+        if (latencyNanos >= 0) {
+            return latencyNanos;
+        }
+        return startNanos == NOT_STARTED ? 0 : Math.max(0, nowNanos - startNanos);
+    }
+
+    boolean needsClock() {
+        return latencyNanos < 0 && startNanos != NOT_STARTED;
+    }
+
+    /** Empties the inference after it was recorded, and hands a pooled scope back to its thread. */
+    void clear() {
+        Arrays.fill(numeric, Double.NaN);
+        Arrays.fill(categorical, null);
+        startNanos = NOT_STARTED;
+        latencyNanos = -1;
+        error = null;
+        inputUnits = 0;
+        outputUnits = 0;
+        hasUsage = false;
+        unknownNames = 0;
+        firstUnknownName = null;
+        if (pooled) {
+            inUse = false;
+        }
+    }
+
+    private void unknown(String name) {
+        if (unknownNames++ == 0) {
+            firstUnknownName = name;
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.seismo.monitor;
+
+import dev.seismo.profile.ProfileOptions;
+import dev.seismo.schema.Feature;
+import dev.seismo.schema.Schema;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * Watches one model (name and version): times its calls, counts outcomes and usage, and profiles its inputs and
+ * outputs into tumbling {@link Window windows}.
+ *
+ * <pre>{@code
+ * ModelMonitor monitor = ModelMonitor.builder("fraud").version("3")
+ *         .numericFeature("amount").categoricalFeature("country").numericOutput("score")
+ *         .register(registry);
+ * double score = monitor.observe(Map.of("amount", 12.5, "country", "DE"), () -> model.score(tx));
+ * }</pre>
+ *
+ * <p>Recording ({@link #observe}, {@link #start()}, {@link #record}) runs on the caller's thread and is built for
+ * it: it never throws (bad values are counted), never takes a lock another thread holds, and allocates nothing in
+ * steady state. Sketching happens on the registry's aggregation thread. Thread-safe.
+ */
+public interface ModelMonitor {
+
+    /** A builder for a monitor of the named model. */
+    static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The model's name. */
+    String name();
+
+    /** The model's version. */
+    String version();
+
+    /** The signals profiled, in index order. */
+    Schema schema();
+
+    /**
+     * Starts timing a call and returns its scope; closing the scope records it. The scope is reused by the
+     * calling thread, so it must be closed on that thread and not kept.
+     */
+    Inference start();
+
+    /** A new inference the caller owns and reuses for the indexed fast path; see {@link #record(Inference)}. */
+    Inference newInference();
+
+    /**
+     * Records an inference and empties it for reuse. Its latency is the one set, else the time since it was
+     * started, else 0.
+     */
+    void record(Inference inference);
+
+    /**
+     * Times {@code call}, recording its features and outcome. What the call throws is recorded as an error and
+     * rethrown unchanged.
+     */
+    <T, E extends Throwable> T observe(Map<String, ?> features, ModelCall<T, E> call) throws E;
+
+    /**
+     * Like {@link #observe(Map, ModelCall)}, and hands the result to {@code outputs} to set output values (a
+     * score, a label) on the inference. If {@code outputs} throws, that is counted, not thrown.
+     */
+    <T, E extends Throwable> T observe(Map<String, ?> features, ModelCall<T, E> call,
+                                       BiConsumer<? super T, Inference> outputs) throws E;
+
+    /**
+     * Aggregates what has been recorded so far and returns the windows. Waits for the aggregation (never for a
+     * recording thread); recording threads do not wait for it.
+     */
+    MonitorSnapshot snapshot();
+
+    /**
+     * Builds a {@link ModelMonitor}; every setting is checked when set. Not thread-safe.
+     */
+    final class Builder {
+        /** Version used when none is set. */
+        public static final String DEFAULT_VERSION = "unversioned";
+
+        final String name;
+        String version = DEFAULT_VERSION;
+        final List<Feature> features = new ArrayList<>();
+        Schema schema;
+        Duration windowDuration = Duration.ofMinutes(1);
+        long windowMaxRecords;
+        int windowHistory = 60;
+        int featureSampling = 1;
+        ProfileOptions profileOptions = ProfileOptions.defaults();
+        final List<WindowListener> listeners = new ArrayList<>();
+
+        Builder(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("model name must not be blank");
+            }
+            this.name = name;
+        }
+
+        /** The model's version (default {@value #DEFAULT_VERSION}). */
+        public Builder version(String version) {
+            Objects.requireNonNull(version, "version");
+            if (version.isBlank()) {
+                throw new IllegalArgumentException("model version must not be blank; leave it unset for '"
+                        + DEFAULT_VERSION + "'");
+            }
+            this.version = version;
+            return this;
+        }
+
+        /** Declares a numeric input feature. */
+        public Builder numericFeature(String name) {
+            return feature(Schema.builder().numericInput(name));
+        }
+
+        /** Declares a categorical input feature. */
+        public Builder categoricalFeature(String name) {
+            return feature(Schema.builder().categoricalInput(name));
+        }
+
+        /** Declares a numeric output, such as a score: profiled like a feature, for prediction drift. */
+        public Builder numericOutput(String name) {
+            return feature(Schema.builder().numericOutput(name));
+        }
+
+        /** Declares a categorical output, such as a class label. */
+        public Builder categoricalOutput(String name) {
+            return feature(Schema.builder().categoricalOutput(name));
+        }
+
+        /** Declares every signal at once, instead of one by one. */
+        public Builder schema(Schema schema) {
+            Objects.requireNonNull(schema, "schema");
+            if (!features.isEmpty()) {
+                throw new IllegalStateException("features were already declared one by one; use either schema(..)"
+                        + " or the feature methods");
+            }
+            this.schema = schema;
+            return this;
+        }
+
+        private Builder feature(Schema.Builder one) {
+            if (schema != null) {
+                throw new IllegalStateException("a schema was already set; use either schema(..) or the feature methods");
+            }
+            features.addAll(one.build().features());
+            Schema.of(features); // fails now, naming the feature, if it is declared twice
+            return this;
+        }
+
+        /** Closes a window after this much time (default 1 minute); windows align on multiples of it. */
+        public Builder windowDuration(Duration duration) {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("windowDuration must be at least 1 second, was " + duration);
+            }
+            this.windowDuration = duration;
+            return this;
+        }
+
+        /** Closes windows on record count only (see {@link #windowMaxRecords(long)}), never on time. */
+        public Builder noWindowDuration() {
+            this.windowDuration = null;
+            return this;
+        }
+
+        /** Also closes a window once it holds this many calls (default 0: no limit). */
+        public Builder windowMaxRecords(long maxRecords) {
+            if (maxRecords < 0) {
+                throw new IllegalArgumentException("windowMaxRecords must be >= 0 (0 = no limit), was " + maxRecords);
+            }
+            this.windowMaxRecords = maxRecords;
+            return this;
+        }
+
+        /** How many closed windows to keep (default 60); older ones are dropped. */
+        public Builder windowHistory(int windows) {
+            if (windows < 1 || windows > 10_000) {
+                throw new IllegalArgumentException("windowHistory must be in 1..10000, was " + windows);
+            }
+            this.windowHistory = windows;
+            return this;
+        }
+
+        /**
+         * Profiles the features of 1 call in {@code n} (default 1: every call). Latency, outcomes and usage are
+         * still recorded for every call.
+         */
+        public Builder featureSampling(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("featureSampling must be >= 1 (1 in n calls profiled), was " + n);
+            }
+            this.featureSampling = n;
+            return this;
+        }
+
+        /** Sketch sizes for the windows' profiles. */
+        public Builder profileOptions(ProfileOptions options) {
+            this.profileOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Adds a listener told of each closed window. */
+        public Builder listener(WindowListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the monitor and registers it, so the registry's thread aggregates it and exporters find it.
+         *
+         * @throws IllegalStateException if the registry already holds this model name and version, or is closed
+         */
+        public ModelMonitor register(MonitorRegistry registry) {
+            Objects.requireNonNull(registry, "registry");
+            if (windowDuration == null && windowMaxRecords == 0) {
+                throw new IllegalStateException("windows would never close: set windowDuration or windowMaxRecords");
+            }
+            Schema s = schema != null ? schema : Schema.of(features);
+            return registry.register(new DefaultModelMonitor(this, s, registry));
+        }
+    }
+}

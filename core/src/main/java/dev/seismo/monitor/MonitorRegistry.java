@@ -1,0 +1,180 @@
+package dev.seismo.monitor;
+
+import dev.seismo.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The monitors of a process, one per model name and version, and the one background thread that aggregates them.
+ * Exporters and the command line enumerate monitors here. Closing the registry drains every monitor, closes its
+ * open window (so nothing recorded is lost) and stops the thread; monitors stop recording after that.
+ *
+ * <pre>{@code
+ * try (MonitorRegistry registry = MonitorRegistry.create()) {
+ *     ModelMonitor monitor = ModelMonitor.builder("fraud").numericFeature("amount").register(registry);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class MonitorRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorRegistry.class);
+
+    private final Clock clock;
+    private final long intervalNanos;
+    private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
+    private final Object lifecycle = new Object();
+    private volatile Thread aggregator;
+    private volatile boolean closed;
+
+    private MonitorRegistry(Builder builder) {
+        this.clock = builder.clock;
+        this.intervalNanos = builder.aggregationInterval.toNanos();
+    }
+
+    /** A registry with the system clock and the default aggregation interval. */
+    public static MonitorRegistry create() {
+        return builder().build();
+    }
+
+    /** A builder for a registry with another clock or aggregation interval. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The clock every monitor of this registry reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The registered monitors, in no particular order. */
+    public List<ModelMonitor> monitors() {
+        return List.copyOf(new ArrayList<>(monitors.values()));
+    }
+
+    /** The monitor of this model name and version, if registered. */
+    public Optional<ModelMonitor> find(String name, String version) {
+        return Optional.ofNullable(monitors.get(new Key(name, version)));
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    ModelMonitor register(DefaultModelMonitor monitor) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("registry is closed; cannot register " + monitor);
+            }
+            Key key = new Key(monitor.name(), monitor.version());
+            if (monitors.putIfAbsent(key, monitor) != null) {
+                throw new IllegalStateException("a monitor for model '" + key.name + "' version '" + key.version
+                        + "' is already registered; look it up with find(name, version)");
+            }
+            if (aggregator == null) {
+                Thread t = new Thread(this::aggregateLoop, "seismo-aggregator");
+                t.setDaemon(true);
+                aggregator = t;
+                t.start();
+            }
+            return monitor;
+        }
+    }
+
+    /** Asks the aggregation thread to run now rather than at its next interval. Never blocks. */
+    void wakeAggregator() {
+        Thread t = aggregator;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void aggregateLoop() {
+        while (!closed) {
+            for (DefaultModelMonitor monitor : monitors.values()) {
+                try {
+                    monitor.aggregate();
+                } catch (RuntimeException | Error e) {
+                    log.error("Aggregating model {}:{} failed; its current window may be incomplete",
+                            monitor.name(), monitor.version(), e);
+                }
+            }
+            LockSupport.parkNanos(this, intervalNanos);
+        }
+    }
+
+    /**
+     * Drains every monitor, closes its open window and stops the aggregation thread. Idempotent.
+     */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = aggregator;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (DefaultModelMonitor monitor : monitors.values()) {
+            monitor.shutdown();
+        }
+    }
+
+    private record Key(String name, String version) {
+    }
+
+    /** Builds a {@link MonitorRegistry}. Not thread-safe. */
+    public static final class Builder {
+        private Clock clock = Clock.system();
+        private Duration aggregationInterval = Duration.ofMillis(100);
+
+        private Builder() {
+        }
+
+        /** The clock for latency and windows (default the system clock); tests pass a {@code ManualClock}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How often the background thread drains the monitors (default 100 ms). Recording threads also wake it
+         * when a buffer is half full, so this bounds how late a window closes, not how much is buffered.
+         */
+        public Builder aggregationInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 1 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("aggregationInterval must be between 1 ms and 1 minute, was "
+                        + interval);
+            }
+            this.aggregationInterval = interval;
+            return this;
+        }
+
+        /** The registry. Its thread starts with the first monitor. */
+        public MonitorRegistry build() {
+            return new MonitorRegistry(this);
+        }
+    }
+}

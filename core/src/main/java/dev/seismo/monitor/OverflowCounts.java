@@ -1,0 +1,76 @@
+package dev.seismo.monitor;
+
+import dev.seismo.profile.CallStats;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Where a call goes when the record buffer is full: its latency, outcome and usage are still counted exactly, with
+ * HdrHistogram {@link Recorder}s (wait-free writers, lossless interval swaps), but its feature values are shed and
+ * counted as shed. Only reached when aggregation falls behind, so its atomics are no concern on the normal path.
+ *
+ * <p>Thread-safe: any number of recording threads, one draining thread at a time.
+ */
+final class OverflowCounts {
+
+    /** The range and precision of {@link CallStats}' latency histograms, so the two fold together exactly. */
+    private static final long MAX_LATENCY_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final int LATENCY_DIGITS = 2;
+
+    private final Recorder success = new Recorder(MAX_LATENCY_NANOS, LATENCY_DIGITS);
+    private final Recorder error = new Recorder(MAX_LATENCY_NANOS, LATENCY_DIGITS);
+    private final AtomicLongArray errorsByCode = new AtomicLongArray(ErrorTypes.OTHER + 1);
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong values = new AtomicLong();
+    private final AtomicLong inputUnits = new AtomicLong();
+    private final AtomicLong outputUnits = new AtomicLong();
+    private final AtomicLong usageCalls = new AtomicLong();
+    private Histogram recycledSuccess;
+    private Histogram recycledError;
+
+    void record(long latencyNanos, int errorCode, Inference rec, int valuesPerRecord) {
+        long latency = Math.min(latencyNanos, MAX_LATENCY_NANOS);
+        if (errorCode == ErrorTypes.SUCCESS) {
+            success.recordValue(latency);
+        } else {
+            error.recordValue(latency);
+            errorsByCode.incrementAndGet(errorCode);
+        }
+        if (rec.hasUsage) {
+            inputUnits.addAndGet(rec.inputUnits);
+            outputUnits.addAndGet(rec.outputUnits);
+            usageCalls.incrementAndGet();
+        }
+        values.addAndGet(valuesPerRecord);
+        // Last, so a drain that sees the count also sees the latency.
+        records.incrementAndGet();
+    }
+
+    /** Moves everything counted so far into {@code calls}; returns the number of calls moved. */
+    long drainInto(CallStats.Accumulator calls, ErrorTypes types) {
+        if (records.get() == 0) {
+            return 0;
+        }
+        recycledSuccess = success.getIntervalHistogram(recycledSuccess);
+        recycledError = error.getIntervalHistogram(recycledError);
+        calls.addSuccessLatencies(recycledSuccess);
+        calls.addErrorLatencies(recycledError);
+        for (int code = 1; code <= ErrorTypes.OTHER; code++) {
+            long n = errorsByCode.getAndSet(code, 0);
+            if (n > 0) {
+                calls.addErrors(types.nameOf(code), n);
+            }
+        }
+        long shed = records.getAndSet(0);
+        calls.addShed(shed, values.getAndSet(0));
+        long withUsage = usageCalls.getAndSet(0);
+        if (withUsage > 0) {
+            calls.addUsage(inputUnits.getAndSet(0), outputUnits.getAndSet(0), withUsage);
+        }
+        return recycledSuccess.getTotalCount() + recycledError.getTotalCount();
+    }
+}
