@@ -62,7 +62,7 @@ class ReadmeQuickstartTest {
     void readmeShowsExactlyTheQuickstartCompiledHere() throws IOException {
         String source = Files.readString(Path.of("src/test/java/dev/seismo/ReadmeQuickstartTest.java"));
         String code = source.substring(source.indexOf("// quickstart:begin") + "// quickstart:begin".length(),
-                source.indexOf("        // quickstart:end"));
+                source.indexOf("\n        // quickstart:end"));
         String readme = Files.readString(Path.of("../README.md"));
 
         assertThat(readme).contains(code.stripIndent().strip());

@@ -226,8 +226,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
 
     private void aggregate(boolean waitForInFlight) {
         drainNowMillis = clock.currentTimeMillis();
-        buffer.drain(this, waitForInFlight);
-        lifetimeCalls += overflow.drainInto(calls, errorTypes);
+        // Rotate before draining: after an idle spell what is waiting in the buffer was most likely recorded
+        // just now, so it belongs to the new window, not to the one that ended long ago.
         if (windowMillis > 0) {
             long end = alignedStart(windowStartMillis) + windowMillis;
             if (drainNowMillis >= end) {
@@ -237,6 +237,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 windowStartMillis = alignedStart(drainNowMillis);
             }
         }
+        buffer.drain(this, waitForInFlight);
+        lifetimeCalls += overflow.drainInto(calls, errorTypes);
     }
 
     @Override

@@ -75,6 +75,40 @@ class ConcurrentRecordingTest {
         }
     }
 
+    @Test
+    void whenAggregationFallsBehindFeatureValuesAreShedAndCountedButCallsStayExact() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (MonitorRegistry registry = MonitorRegistry.create()) {
+            ModelMonitor monitor = ModelMonitor.builder("stalled").numericFeature("x").noWindowDuration()
+                    .windowMaxRecords(1_000).windowHistory(10_000)
+                    .listener((m, w) -> awaitQuietly(release)) // holds the aggregation thread
+                    .register(registry);
+            Inference inference = monitor.newInference();
+            int total = 100_000;
+            for (int i = 0; i < total; i++) {
+                monitor.record(inference.numeric(0, i).latency(1_000));
+            }
+            release.countDown();
+
+            MonitorSnapshot snapshot = monitor.snapshot();
+            long calls = 0;
+            long shed = 0;
+            long shedValues = 0;
+            long profiled = 0;
+            for (Window window : snapshot.windows()) {
+                calls += window.calls().calls();
+                shed += window.calls().shedRecords();
+                shedValues += window.calls().shedValues();
+                profiled += window.profile().numeric("x").count();
+            }
+            assertThat(snapshot.lifetimeCalls()).isEqualTo(total);
+            assertThat(calls).isEqualTo(total);
+            assertThat(shed).isGreaterThan(total / 2);
+            assertThat(shedValues).isEqualTo(shed);
+            assertThat(profiled + shed).isEqualTo(total);
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();

@@ -34,6 +34,7 @@ class WindowRotationTest {
         ModelMonitor monitor = ModelMonitor.builder("m").numericFeature("x").windowDuration(Duration.ofMinutes(1))
                 .register(registry);
         calls(monitor, 3);
+        monitor.snapshot(); // what the aggregation thread does every 100 ms
         clock.advance(Duration.ofSeconds(45));
         calls(monitor, 4);
         MonitorSnapshot snapshot = monitor.snapshot();
