@@ -2,6 +2,7 @@ package dev.seismo.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -22,7 +23,7 @@ class CallStatsTest {
                 s.outputUnits()}).containsExactly(3, 1, 1, 2, 15, 27);
         assertThat(s.errorsByType()).containsExactly(entry("Timeout", 1L));
         assertThat(s.successLatency().getTotalCount()).isEqualTo(2);
-        assertThat(s.errorLatency().getValueAtPercentile(100)).isCloseTo(2_000_000, withinPercent(1));
+        assertThat(s.errorLatency().getValueAtPercentile(100)).isCloseTo(2_000_000, withinPercentage(1));
         assertThat(s.inputUnitsHistogram().getMaxValue()).isEqualTo(10);
         assertThat(s.outputUnitsHistogram().getTotalCount()).isEqualTo(2);
     }
@@ -34,7 +35,7 @@ class CallStatsTest {
 
         Histogram h = acc.snapshot().successLatency();
         assertThat(h.getMinValue()).isEqualTo(1);
-        assertThat(h.getMaxValue()).isCloseTo(TimeUnit.HOURS.toNanos(1), withinPercent(1));
+        assertThat(h.getMaxValue()).isCloseTo(TimeUnit.HOURS.toNanos(1), withinPercentage(1));
     }
 
     @Test
@@ -71,7 +72,7 @@ class CallStatsTest {
 
         CallStats s = acc.snapshot();
         assertThat(new long[] {s.calls(), s.errors(), s.errorsByType().get("Timeout")}).containsExactly(5, 1, 1);
-        assertThat(s.errorLatency().getMaxValue()).isCloseTo(TimeUnit.HOURS.toNanos(1), withinPercent(1));
+        assertThat(s.errorLatency().getMaxValue()).isCloseTo(TimeUnit.HOURS.toNanos(1), withinPercentage(1));
     }
 
     @Test
@@ -143,9 +144,5 @@ class CallStatsTest {
 
         assertThat(new long[] {e.calls(), e.errors(), e.callsWithUsage()}).containsExactly(0, 0, 0);
         assertThat(e.errorsByType()).isEmpty();
-    }
-
-    private static org.assertj.core.data.Percentage withinPercent(double p) {
-        return org.assertj.core.data.Percentage.withPercentage(p);
     }
 }
