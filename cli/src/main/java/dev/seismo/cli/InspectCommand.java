@@ -22,8 +22,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code seismo inspect}: a profile file as readable tables, one row per feature. */
-@Command(name = "inspect", description = "Shows what a profile file holds: its model and period, each feature's"
-        + " counts, quantiles or top values, and the call statistics when the profile has them.")
+@Command(name = "inspect",
+        description = {"Shows what a profile file holds, one row per feature.",
+                "Model, version and period; per feature its counts and quantiles or top values;",
+                "the call statistics when the profile has them."})
 final class InspectCommand implements Callable<Integer> {
 
     /** How many of a categorical feature's most frequent values are listed. */
