@@ -16,6 +16,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Values follow the conventions of {@link ProfileAccumulator}. Keys of a row that the schema lacks are ignored.
+ * For CSV files, {@link CsvProfiler} infers the schema and streams the file.
  *
  * <p>Not thread-safe.
  */
