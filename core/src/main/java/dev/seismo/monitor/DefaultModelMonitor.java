@@ -200,6 +200,16 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
+    @Override
+    public void flush() {
+        aggregation.lock();
+        try {
+            aggregate(true);
+        } finally {
+            aggregation.unlock();
+        }
+    }
+
     /** Drains what was recorded and closes the windows that are due. Called by the registry's thread. */
     void aggregate() {
         aggregation.lock();

@@ -77,6 +77,12 @@ public interface ModelMonitor {
     MonitorSnapshot snapshot();
 
     /**
+     * Aggregates what has been recorded so far and closes the windows that are due, as the registry's thread does
+     * at each interval, without copying anything out. Waits for the aggregation, never for a recording thread.
+     */
+    void flush();
+
+    /**
      * Builds a {@link ModelMonitor}; every setting is checked when set. Not thread-safe.
      */
     final class Builder {
