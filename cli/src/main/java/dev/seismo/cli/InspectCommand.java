@@ -8,8 +8,6 @@ import dev.seismo.profile.NumericProfile;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileJson;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -68,8 +66,8 @@ final class InspectCommand implements Callable<Integer> {
                 any = true;
                 boolean empty = n.count() == 0;
                 table.row(n.name(), role(n), Long.toString(n.count()), missingShare(n), Long.toString(n.invalid()),
-                        number(n.min()), empty ? "-" : number(n.quantile(0.5)), empty ? "-" : number(n.quantile(0.99)),
-                        number(n.max()));
+                        Table.format(n.min()), empty ? "-" : Table.format(n.quantile(0.5)),
+                        empty ? "-" : Table.format(n.quantile(0.99)), Table.format(n.max()));
             }
         }
         if (any) {
@@ -159,18 +157,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** Six significant digits, plain notation for everyday magnitudes; "-" for NaN (a feature with no values). */
-    private static String number(double value) {
-        if (Double.isNaN(value)) {
-            return "-";
-        }
-        double magnitude = Math.abs(value);
-        if (value == 0 || (magnitude >= 1e-4 && magnitude < 1e12)) {
-            return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
-        }
-        return String.format(Locale.ROOT, "%.5e", value);
-    }
-
     private static String millis(long nanos) {
-        return number(nanos / 1e6) + " ms";
+        return Table.format(nanos / 1e6) + " ms";
     }
 }

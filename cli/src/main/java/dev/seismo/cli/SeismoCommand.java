@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
         versionProvider = SeismoCommand.Version.class,
-        description = "Builds, merges and inspects Seismo profiles.",
-        subcommands = {ProfileCommand.class, MergeCommand.class, InspectCommand.class})
+        description = "Builds, merges, inspects and compares Seismo profiles.",
+        subcommands = {ProfileCommand.class, MergeCommand.class, InspectCommand.class, DriftCommand.class})
 public final class SeismoCommand implements Runnable {
 
     @Spec
@@ -39,13 +39,15 @@ public final class SeismoCommand implements Runnable {
     /** The command line with Seismo's error reporting, ready to {@code execute}; kept apart from main for tests. */
     static CommandLine commandLine() {
         return new CommandLine(new SeismoCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(SeismoCommand::usageError)
                 .setExecutionExceptionHandler(SeismoCommand::inputError);
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand: profile, merge or inspect");
+        throw new ParameterException(spec.commandLine(),
+                "Missing required subcommand: profile, merge, inspect or drift");
     }
 
     private static int usageError(ParameterException e, String[] args) {

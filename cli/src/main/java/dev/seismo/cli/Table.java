@@ -1,8 +1,11 @@
 package dev.seismo.cli;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** A plain-text table: columns two spaces apart, numbers right-aligned so their digits line up. */
 final class Table {
@@ -60,5 +63,17 @@ final class Table {
             line.append(rightAligned.get(c) ? padding + cells[c] : cells[c] + padding);
         }
         out.println(line.toString().stripTrailing());
+    }
+
+    /** A number for a cell: six significant digits, plain unless very large or small; "-" for NaN. */
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "-";
+        }
+        double magnitude = Math.abs(value);
+        if (value == 0 || (magnitude >= 1e-4 && magnitude < 1e12)) {
+            return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.5e", value);
     }
 }

@@ -1,5 +1,8 @@
 package dev.seismo.monitor;
 
+import dev.seismo.drift.DriftConfig;
+import dev.seismo.drift.DriftDetector;
+import dev.seismo.drift.DriftReport;
 import dev.seismo.profile.CallStats;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileAccumulator;
@@ -44,6 +47,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private final long windowMaxRecords;
     private final int windowHistory;
     private final List<WindowListener> listeners;
+    private final DriftTracker drift;
     private final int valuesPerRecord;
     private final RecordBuffer buffer;
     private final OverflowCounts overflow = new OverflowCounts();
@@ -76,6 +80,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         this.windowMaxRecords = config.windowMaxRecords;
         this.windowHistory = config.windowHistory;
         this.listeners = List.copyOf(config.listeners);
+        this.drift = config.reference == null && config.bootstrapWindows == 0 ? null
+                : new DriftTracker(DriftDetector.of(config.driftConfig == null ? DriftConfig.defaults()
+                        : config.driftConfig), config.reference, config.bootstrapWindows, config.driftListeners);
         int numeric = schema.numeric().size();
         int categorical = schema.categorical().size();
         this.valuesPerRecord = numeric + categorical;
@@ -192,7 +199,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         try {
             aggregate(true);
             long now = drainNowMillis;
-            Window current = new Window(windowSequence, null, profile(Math.max(now, windowStartMillis)));
+            Window current = new Window(windowSequence, null, profile(Math.max(now, windowStartMillis)), null);
             return new MonitorSnapshot(current, List.copyOf(history), lifetimeCalls, evictedWindows, unknownNames,
                     unknownNameSamples, listenerFailures, recordingFailures.get());
         } finally {
@@ -283,7 +290,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     }
 
     private void closeWindow(Window.CloseReason reason, long endMillis) {
-        Window window = new Window(windowSequence++, reason, profile(endMillis));
+        Profile profile = profile(endMillis);
+        DriftReport report = drift == null ? null : drift.compare(this, profile);
+        Window window = new Window(windowSequence++, reason, profile, report);
         history.addLast(window);
         if (history.size() > windowHistory) {
             history.removeFirst();
@@ -300,6 +309,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 log.warn("Window listener {} failed for model {}:{}; other listeners still run", listener, name,
                         version, e);
             }
+        }
+        if (drift != null) {
+            listenerFailures += drift.notifyChanges(this, window);
         }
     }
 

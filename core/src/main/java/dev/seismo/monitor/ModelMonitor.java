@@ -1,5 +1,7 @@
 package dev.seismo.monitor;
 
+import dev.seismo.drift.DriftConfig;
+import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileOptions;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.Schema;
@@ -99,6 +101,10 @@ public interface ModelMonitor {
         int featureSampling = 1;
         ProfileOptions profileOptions = ProfileOptions.defaults();
         final List<WindowListener> listeners = new ArrayList<>();
+        Profile reference;
+        int bootstrapWindows;
+        DriftConfig driftConfig;
+        final List<DriftListener> driftListeners = new ArrayList<>();
 
         Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -218,6 +224,48 @@ public interface ModelMonitor {
         }
 
         /**
+         * Compares each closed window with this reference profile (from {@code seismo profile} or a
+         * {@code ProfileBuilder}), off the request path; see {@link Window#drift()}.
+         */
+        public Builder reference(Profile reference) {
+            Objects.requireNonNull(reference, "reference");
+            if (bootstrapWindows > 0) {
+                throw new IllegalStateException("bootstrapReference was already set; a monitor takes a reference"
+                        + " profile or bootstraps one, not both");
+            }
+            this.reference = reference;
+            return this;
+        }
+
+        /**
+         * With no reference profile at hand, takes the first {@code windows} closed windows, merged, as the
+         * reference, and compares every later window with it. Each report names the reference's period.
+         */
+        public Builder bootstrapReference(int windows) {
+            if (reference != null) {
+                throw new IllegalStateException("a reference profile was already set; a monitor takes a reference"
+                        + " profile or bootstraps one, not both");
+            }
+            if (windows < 1 || windows > 1_000) {
+                throw new IllegalArgumentException("bootstrapReference must be in 1..1000 windows, was " + windows);
+            }
+            this.bootstrapWindows = windows;
+            return this;
+        }
+
+        /** How drift is decided (default {@link DriftConfig#defaults()}: the calibrated policy). */
+        public Builder drift(DriftConfig config) {
+            this.driftConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Adds a listener told when a feature, an output or the dataset starts or stops drifting. */
+        public Builder driftListener(DriftListener listener) {
+            driftListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
          * Builds the monitor and registers it, so the registry's thread aggregates it and exporters find it.
          *
          * @throws IllegalStateException if the registry already holds this model name and version, or is closed
@@ -226,6 +274,10 @@ public interface ModelMonitor {
             Objects.requireNonNull(registry, "registry");
             if (windowDuration == null && windowMaxRecords == 0) {
                 throw new IllegalStateException("windows would never close: set windowDuration or windowMaxRecords");
+            }
+            if ((driftConfig != null || !driftListeners.isEmpty()) && reference == null && bootstrapWindows == 0) {
+                throw new IllegalStateException("drift needs a reference: set reference(profile) or"
+                        + " bootstrapReference(windows)");
             }
             Schema s = schema != null ? schema : Schema.of(features);
             return registry.register(new DefaultModelMonitor(this, s, registry));

@@ -1,5 +1,6 @@
 package dev.seismo.monitor;
 
+import dev.seismo.drift.DriftReport;
 import dev.seismo.profile.CallStats;
 import dev.seismo.profile.Profile;
 
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /**
  * One tumbling window of a monitor: the calls and feature values recorded between {@link #start()} and
- * {@link #end()}, as a {@link Profile} with its {@link CallStats}. An open window is the current one as of a
+ * {@link #end()}, as a {@link Profile} with its {@link CallStats}, and its {@link #drift() drift} when it closed. An open window is the current one as of a
  * snapshot; a closed one will not change.
  *
  * <p>Thread-safe: immutable.
@@ -29,11 +30,13 @@ public final class Window {
     private final long sequence;
     private final CloseReason closeReason;
     private final Profile profile;
+    private final DriftReport drift;
 
-    Window(long sequence, CloseReason closeReason, Profile profile) {
+    Window(long sequence, CloseReason closeReason, Profile profile, DriftReport drift) {
         this.sequence = sequence;
         this.closeReason = closeReason;
         this.profile = Objects.requireNonNull(profile);
+        this.drift = drift;
     }
 
     /** The window's number within its monitor, counting from 0. */
@@ -69,6 +72,14 @@ public final class Window {
     /** The call statistics: counts, errors, latency, usage, shed records. */
     public CallStats calls() {
         return profile.callStats().orElseGet(CallStats::empty);
+    }
+
+    /**
+     * The window's drift against the monitor's reference, computed when it closed; empty for the open window, when
+     * the monitor has no reference, and for the windows a reference is bootstrapped from.
+     */
+    public Optional<DriftReport> drift() {
+        return Optional.ofNullable(drift);
     }
 
     @Override

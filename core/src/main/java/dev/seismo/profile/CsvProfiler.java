@@ -1,5 +1,6 @@
 package dev.seismo.profile;
 
+import dev.seismo.schema.FeatureType;
 import dev.seismo.schema.Schema;
 import java.io.IOException;
 import java.io.Reader;
@@ -42,6 +43,7 @@ public final class CsvProfiler {
 
     private final Set<String> categorical;
     private final Set<String> numeric;
+    private final Map<String, FeatureType> schemaTypes;
     private final char delimiter;
     private final String model;
     private final String version;
@@ -50,6 +52,7 @@ public final class CsvProfiler {
     private CsvProfiler(Builder b) {
         this.categorical = Set.copyOf(b.categorical);
         this.numeric = Set.copyOf(b.numeric);
+        this.schemaTypes = Map.copyOf(b.schemaTypes);
         this.delimiter = b.delimiter;
         this.model = b.model;
         this.version = b.version;
@@ -102,6 +105,17 @@ public final class CsvProfiler {
         }
         Instant now = Instant.now();
         return columns.finish(new ProfileMetadata(model, version, now, now));
+    }
+
+    /** The type a column is set to, or null when it is to be inferred. */
+    private FeatureType typeOf(String column) {
+        if (categorical.contains(column)) {
+            return FeatureType.CATEGORICAL;
+        }
+        if (numeric.contains(column)) {
+            return FeatureType.NUMERIC;
+        }
+        return schemaTypes.get(column);
     }
 
     private void checkHeader(String[] header, String source) throws CsvFormatException {
@@ -158,10 +172,11 @@ public final class CsvProfiler {
             numericSide = new ProfileAccumulator[header.length];
             categoricalSide = new ProfileAccumulator[header.length];
             for (int i = 0; i < header.length; i++) {
-                if (!categorical.contains(header[i])) {
+                FeatureType type = typeOf(header[i]);
+                if (type != FeatureType.CATEGORICAL) {
                     numericSide[i] = new ProfileAccumulator(Schema.builder().numericInput(header[i]).build(), options);
                 }
-                if (!numeric.contains(header[i])) {
+                if (type != FeatureType.NUMERIC) {
                     categoricalSide[i] = new ProfileAccumulator(
                             Schema.builder().categoricalInput(header[i]).build(), options);
                 }
@@ -271,6 +286,7 @@ public final class CsvProfiler {
     public static final class Builder {
         private final Set<String> categorical = new LinkedHashSet<>();
         private final Set<String> numeric = new LinkedHashSet<>();
+        private final Map<String, FeatureType> schemaTypes = new HashMap<>();
         private char delimiter = ',';
         private String model;
         private String version;
@@ -291,6 +307,17 @@ public final class CsvProfiler {
          */
         public Builder numeric(Collection<String> columns) {
             columns.forEach(c -> numeric.add(Objects.requireNonNull(c, "column")));
+            return this;
+        }
+
+        /**
+         * Profiles the columns this schema declares with the schema's types, as when profiling current data to
+         * compare with a reference profile: like is compared with like even if, say, a numeric column now holds a
+         * stray word (counted invalid). Columns the file lacks are not an error; {@link #categorical} and
+         * {@link #numeric} take precedence.
+         */
+        public Builder typesFrom(Schema schema) {
+            schema.features().forEach(f -> schemaTypes.put(f.name(), f.type()));
             return this;
         }
 

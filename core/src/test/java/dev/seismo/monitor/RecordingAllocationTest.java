@@ -21,27 +21,33 @@ class RecordingAllocationTest {
                     .categoricalFeature("c").numericOutput("score").featureSampling(3).register(registry);
             Inference inference = monitor.newInference();
             RuntimeException error = new RuntimeException("model failed");
-            Runnable calls = () -> {
-                for (int i = 0; i < 50_000; i++) {
-                    monitor.record(inference.numeric(0, i).numeric(1, -i).categorical(0, "x").numeric(2, 0.5)
-                            .latency(1_000 + i));
-                    try (Inference scope = monitor.start()) {
-                        scope.numeric(0, i).categorical(0, "y").usage(10, 2);
-                        if (i % 10 == 0) {
-                            scope.error(error);
+            long thread = Thread.currentThread().getId();
+            long[] allocated = new long[1];
+            // Bursts smaller than a stripe, drained in between, so every call takes the normal path however
+            // busy the machine is; only the bursts are measured, not the draining (which this thread does here).
+            Runnable bursts = () -> {
+                for (int burst = 0; burst < 400; burst++) {
+                    long before = THREADS.getThreadAllocatedBytes(thread);
+                    for (int i = 0; i < 100; i++) {
+                        monitor.record(inference.numeric(0, i).numeric(1, -i).categorical(0, "x").numeric(2, 0.5)
+                                .latency(1_000 + i));
+                        try (Inference scope = monitor.start()) {
+                            scope.numeric(0, i).categorical(0, "y").usage(10, 2);
+                            if (i % 10 == 0) {
+                                scope.error(error);
+                            }
                         }
                     }
+                    allocated[0] += THREADS.getThreadAllocatedBytes(thread) - before;
+                    monitor.flush();
                 }
             };
-            calls.run(); // warm up: thread-local scope, error table, JIT
+            bursts.run(); // warm up: thread-local scope, error table, JIT
+            allocated[0] = 0;
+            bursts.run();
 
-            long thread = Thread.currentThread().getId();
-            long before = THREADS.getThreadAllocatedBytes(thread);
-            calls.run();
-            long allocated = THREADS.getThreadAllocatedBytes(thread) - before;
-
-            assertThat(allocated).isZero();
-            assertThat(monitor.snapshot().lifetimeCalls()).isEqualTo(200_000);
+            assertThat(allocated[0]).isZero();
+            assertThat(monitor.snapshot().lifetimeCalls()).isEqualTo(160_000);
         }
     }
 
