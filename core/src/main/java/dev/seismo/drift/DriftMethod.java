@@ -1,7 +1,6 @@
 package dev.seismo.drift;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -105,6 +104,6 @@ public enum DriftMethod {
 
     @Override
     public String toString() {
-        return key.toLowerCase(Locale.ROOT);
+        return key;
     }
 }
