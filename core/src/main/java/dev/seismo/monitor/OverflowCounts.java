@@ -46,15 +46,15 @@ final class OverflowCounts {
             usageCalls.incrementAndGet();
         }
         values.addAndGet(valuesPerRecord);
-        // Last, so a drain that sees the count also sees the latency.
         records.incrementAndGet();
     }
 
-    /** Moves everything counted so far into {@code calls}; returns the number of calls moved. */
+    /**
+     * Moves everything counted so far into {@code calls}; returns the number of calls moved. The calls are counted
+     * from the latency histograms alone: a counter cannot say whether a histogram holds something, because a
+     * writer's increment may land between this drain's swap and its reset of the counter.
+     */
     long drainInto(CallStats.Accumulator calls, ErrorTypes types) {
-        if (records.get() == 0) {
-            return 0;
-        }
         recycledSuccess = success.getIntervalHistogram(recycledSuccess);
         recycledError = error.getIntervalHistogram(recycledError);
         calls.addSuccessLatencies(recycledSuccess);
