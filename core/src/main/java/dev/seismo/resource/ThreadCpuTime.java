@@ -21,7 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A read costs about 0.3-0.6 us ({@code ThreadMXBean.getCurrentThreadCpuTime}), ten times a latency
  * measurement, which is why it is opt-in and can be sampled. Where the JVM cannot measure thread CPU time every
- * call returns {@link #NOT_MEASURED}.
+ * call returns {@link #NOT_MEASURED}. Creating one switches the JVM's thread CPU time measurement on if it was
+ * switched off (HotSpot has it on by default).
  *
  * <p>Thread-safe: it holds no per-call state; the mark returned by {@link #start()} is the caller's.
  */
@@ -54,10 +55,6 @@ public final class ThreadCpuTime {
             throw new IllegalArgumentException("thread CPU sampling must be >= 1 (1 in n calls measured), was " + n);
         }
         return new ThreadCpuTime(ManagementFactory.getThreadMXBean(), n);
-    }
-
-    static ThreadCpuTime of(ThreadMXBean threads, int n) {
-        return new ThreadCpuTime(threads, n);
     }
 
     private static boolean enable(ThreadMXBean threads) {
