@@ -1,0 +1,206 @@
+package dev.seismo.resource;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads NVIDIA GPUs through NVML. Costs per {@link #read} measured on an H200 (FIELD-NOTES section 4): about 30 us
+ * for utilization, memory, power and temperature, and 3.9 ms for the energy counter, which is why reads belong on
+ * {@link GpuSampler}'s thread and never on a request's.
+ *
+ * <p>Power, energy, temperature and per-process utilization are optional: a board or driver that answers
+ * {@code NVML_ERROR_NOT_SUPPORTED} or {@code NVML_ERROR_NO_PERMISSION} (or lacks the function) gives {@code NaN} or
+ * an empty list for them. Any other error fails the read with the call and the error's name.
+ *
+ * <p>Not thread-safe: one thread opens, reads and closes it (it keeps, per GPU, the driver timestamp of the last
+ * process sample seen).
+ */
+final class NvmlGpuReader implements GpuReader {
+
+    /** Process samples can appear between the sizing call and the filling one; a few retries absorb that. */
+    private static final int PROCESS_SAMPLE_ATTEMPTS = 3;
+    private static final int PROCESS_SAMPLE_SLACK = 8;
+
+    private Nvml.Api nvml;
+    private Pointer[] handles = new Pointer[0];
+    private long[] lastProcessTimestamp = new long[0];
+
+    @Override
+    public String name() {
+        return "NVML";
+    }
+
+    @Override
+    public List<GpuDevice> open() throws GpuException {
+        if (nvml == null) {
+            try {
+                nvml = Nvml.load();
+            } catch (LinkageError e) {
+                throw new GpuException("NVML library '" + Nvml.libraryName() + "' could not be loaded (no NVIDIA"
+                        + " driver on this host?): " + firstLines(e.getMessage()), e);
+            }
+            int rc = nvml.nvmlInit_v2();
+            if (rc != Nvml.SUCCESS) {
+                nvml = null;
+                throw failure("nvmlInit_v2", -1, rc);
+            }
+        }
+        IntByReference count = new IntByReference();
+        check(nvml.nvmlDeviceGetCount_v2(count), "nvmlDeviceGetCount_v2", -1);
+        List<GpuDevice> devices = new ArrayList<>();
+        handles = new Pointer[count.getValue()];
+        lastProcessTimestamp = new long[handles.length];
+        for (int i = 0; i < handles.length; i++) {
+            PointerByReference handle = new PointerByReference();
+            check(nvml.nvmlDeviceGetHandleByIndex_v2(i, handle), "nvmlDeviceGetHandleByIndex_v2", i);
+            handles[i] = handle.getValue();
+            byte[] name = new byte[Nvml.STRING_BUFFER_SIZE];
+            check(nvml.nvmlDeviceGetName(handles[i], name, name.length), "nvmlDeviceGetName", i);
+            byte[] uuid = new byte[Nvml.STRING_BUFFER_SIZE];
+            check(nvml.nvmlDeviceGetUUID(handles[i], uuid, uuid.length), "nvmlDeviceGetUUID", i);
+            devices.add(new GpuDevice(i, Native.toString(name), Native.toString(uuid)));
+        }
+        return List.copyOf(devices);
+    }
+
+    @Override
+    public GpuSample read(GpuDevice device) throws GpuException {
+        int i = device.index();
+        if (nvml == null || i >= handles.length) {
+            throw new GpuException("NVML is not open, or has no GPU " + i + "; call open() first");
+        }
+        Pointer h = handles[i];
+        int[] utilization = new int[2];
+        check(nvml.nvmlDeviceGetUtilizationRates(h, utilization), "nvmlDeviceGetUtilizationRates", i);
+        long[] memory = new long[3];
+        check(nvml.nvmlDeviceGetMemoryInfo(h, memory), "nvmlDeviceGetMemoryInfo", i);
+
+        IntByReference milliwatts = new IntByReference();
+        double watts = optional(() -> nvml.nvmlDeviceGetPowerUsage(h, milliwatts), "nvmlDeviceGetPowerUsage", i)
+                ? Integer.toUnsignedLong(milliwatts.getValue()) / 1e3 : Double.NaN;
+        LongByReference millijoules = new LongByReference();
+        double joules = optional(() -> nvml.nvmlDeviceGetTotalEnergyConsumption(h, millijoules),
+                "nvmlDeviceGetTotalEnergyConsumption", i) ? millijoules.getValue() / 1e3 : Double.NaN;
+        IntByReference celsius = new IntByReference();
+        double temperature = optional(() -> nvml.nvmlDeviceGetTemperature(h, Nvml.TEMPERATURE_GPU, celsius),
+                "nvmlDeviceGetTemperature", i) ? Integer.toUnsignedLong(celsius.getValue()) : Double.NaN;
+
+        return new GpuSample(device, Math.min(100, Integer.toUnsignedLong(utilization[0])) / 100.0, memory[2],
+                memory[0], watts, joules, temperature, processes(h, i));
+    }
+
+    /**
+     * NVML's two-call protocol: a call with no buffer answers {@code NVML_ERROR_INSUFFICIENT_SIZE} and the count
+     * needed, then a call with a buffer of that size fills it. Only samples newer than the last one seen are asked
+     * for, and a process's samples are averaged, so each read covers the time since the previous read.
+     */
+    private List<ProcessUtilization> processes(Pointer h, int i) throws GpuException {
+        IntByReference count = new IntByReference(0);
+        int rc = call(() -> nvml.nvmlDeviceGetProcessUtilization(h, null, count, lastProcessTimestamp[i]));
+        for (int attempt = 0; attempt < PROCESS_SAMPLE_ATTEMPTS && rc == Nvml.ERROR_INSUFFICIENT_SIZE; attempt++) {
+            int capacity = count.getValue() + PROCESS_SAMPLE_SLACK;
+            Memory buffer = Nvml.processSamples(capacity);
+            count.setValue(capacity);
+            rc = nvml.nvmlDeviceGetProcessUtilization(h, buffer, count, lastProcessTimestamp[i]);
+            if (rc == Nvml.SUCCESS) {
+                return aggregate(buffer, Math.min(count.getValue(), capacity), i);
+            }
+        }
+        if (rc == Nvml.SUCCESS || rc == Nvml.ERROR_NOT_FOUND || rc == Nvml.ERROR_INSUFFICIENT_SIZE
+                || unsupported(rc)) {
+            // SUCCESS with no buffer means no samples; NOT_FOUND means none since the last one seen.
+            return List.of();
+        }
+        throw failure("nvmlDeviceGetProcessUtilization", i, rc);
+    }
+
+    private List<ProcessUtilization> aggregate(Memory buffer, int n, int i) {
+        Map<Long, double[]> byPid = new LinkedHashMap<>(); // pid -> {sm sum, mem sum, samples}
+        long newest = lastProcessTimestamp[i];
+        for (int k = 0; k < n; k++) {
+            long offset = (long) k * Nvml.PROCESS_SAMPLE_SIZE;
+            long pid = Integer.toUnsignedLong(buffer.getInt(offset));
+            newest = Math.max(newest, buffer.getLong(offset + 8));
+            double[] acc = byPid.computeIfAbsent(pid, p -> new double[3]);
+            acc[0] += Math.min(100, Integer.toUnsignedLong(buffer.getInt(offset + 16)));
+            acc[1] += Math.min(100, Integer.toUnsignedLong(buffer.getInt(offset + 20)));
+            acc[2]++;
+        }
+        lastProcessTimestamp[i] = newest;
+        List<ProcessUtilization> out = new ArrayList<>(byPid.size());
+        byPid.forEach((pid, acc) -> out.add(new ProcessUtilization(pid, acc[0] / acc[2] / 100, acc[1] / acc[2] / 100)));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void close() {
+        if (nvml != null) {
+            try {
+                nvml.nvmlShutdown();
+            } catch (RuntimeException | LinkageError e) {
+                // Closing is best effort: the process is usually exiting, and there is nothing left to read.
+            }
+            nvml = null;
+            handles = new Pointer[0];
+        }
+    }
+
+    /** Calls an optional reading: true if it succeeded, false if the device or driver does not offer it. */
+    private static boolean optional(NvmlCall call, String function, int device) throws GpuException {
+        int rc = call(call);
+        if (rc == Nvml.SUCCESS) {
+            return true;
+        }
+        if (unsupported(rc)) {
+            return false;
+        }
+        throw failure(function, device, rc);
+    }
+
+    /** An older driver may lack a function; JNA says so with an UnsatisfiedLinkError when it is first called. */
+    private static int call(NvmlCall call) {
+        try {
+            return call.invoke();
+        } catch (UnsatisfiedLinkError e) {
+            return Nvml.ERROR_FUNCTION_NOT_FOUND;
+        }
+    }
+
+    private static boolean unsupported(int rc) {
+        return rc == Nvml.ERROR_NOT_SUPPORTED || rc == Nvml.ERROR_NO_PERMISSION || rc == Nvml.ERROR_FUNCTION_NOT_FOUND;
+    }
+
+    private static void check(int rc, String function, int device) throws GpuException {
+        if (rc != Nvml.SUCCESS) {
+            throw failure(function, device, rc);
+        }
+    }
+
+    private static GpuException failure(String function, int device, int rc) {
+        return new GpuException(function + (device >= 0 ? " for GPU " + device : "") + " failed: "
+                + Nvml.errorName(rc));
+    }
+
+    /** JNA's first line says what failed and its second why; the rest lists every path it tried. */
+    private static String firstLines(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        String[] lines = message.split("\n", 3);
+        return lines.length > 1 && lines[0].endsWith(":") ? lines[0] + " " + lines[1].strip() : lines[0];
+    }
+
+    @FunctionalInterface
+    private interface NvmlCall {
+        int invoke();
+    }
+}
