@@ -44,14 +44,14 @@ final class ProfileCommand implements Callable<Integer> {
     private String modelVersion;
 
     @Option(names = "--kll-k", paramLabel = "<k>",
-            description = "Size of the quantile sketches, 8..65535 (default 256); larger is more accurate.")
+            description = "Size of the quantile sketches, 8..65535 (default 1024); larger is more accurate.")
     private Integer kllK;
 
     @Override
     public Integer call() throws Exception {
         CsvProfiler profiler;
         try {
-            ProfileOptions.Builder options = ProfileOptions.builder();
+            ProfileOptions.Builder options = ProfileOptions.reference().toBuilder();
             if (kllK != null) {
                 options.kllK(kllK);
             }

@@ -27,7 +27,7 @@ class SeismoCommandTest {
         Cli.Result result = Cli.run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("seismo: error: Missing required subcommand: profile, merge or inspect"
+        assertThat(result.err()).isEqualTo("seismo: error: Missing required subcommand: profile, merge, inspect or drift"
                 + " (see 'seismo --help')" + System.lineSeparator());
     }
 

@@ -290,7 +290,7 @@ public final class CsvProfiler {
         private char delimiter = ',';
         private String model;
         private String version;
-        private ProfileOptions options = ProfileOptions.defaults();
+        private ProfileOptions options = ProfileOptions.reference();
 
         private Builder() {
         }
@@ -343,7 +343,7 @@ public final class CsvProfiler {
             return this;
         }
 
-        /** Sketch settings; {@link ProfileOptions#defaults()} by default. */
+        /** Sketch settings; {@link ProfileOptions#reference()} by default. */
         public Builder options(ProfileOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;

@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class ProfileBuilder {
 
     private final Schema schema;
-    private ProfileOptions options = ProfileOptions.defaults();
+    private ProfileOptions options = ProfileOptions.reference();
     private String model;
     private String version;
     private Instant start;
@@ -40,7 +40,7 @@ public final class ProfileBuilder {
     }
 
     /**
-     * The sketches' options (default {@link ProfileOptions#defaults()}).
+     * The sketches' options (default {@link ProfileOptions#reference()}).
      *
      * @throws IllegalStateException if a row was already added
      */

