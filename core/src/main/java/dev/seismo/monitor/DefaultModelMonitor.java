@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,6 +70,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private final Set<String> unknownNameSamples = new LinkedHashSet<>();
     private long listenerFailures;
     private long drainNowMillis;
+    private MonitorObserver[] observers = new MonitorObserver[0];
+    private volatile Window latestWindow;
 
     DefaultModelMonitor(ModelMonitor.Builder config, Schema schema, MonitorRegistry registry) {
         this.name = config.name;
@@ -243,6 +246,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
 
     private void aggregate(boolean waitForInFlight) {
         drainNowMillis = clock.currentTimeMillis();
+        observers = registry.observers();
         // Rotate before draining: after an idle spell what is waiting in the buffer was most likely recorded
         // just now, so it belongs to the new window, not to the one that ended long ago.
         if (windowMillis > 0) {
@@ -255,7 +259,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             }
         }
         buffer.drain(this, waitForInFlight);
-        lifetimeCalls += overflow.drainInto(calls, errorTypes);
+        lifetimeCalls += overflow.drainInto(calls, errorTypes, this);
     }
 
     @Override
@@ -267,8 +271,13 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         int errorCode = (meta >>> 8) & 0xFF;
         boolean profiled = (meta & RecordBuffer.PROFILED) != 0;
-        calls.record(latencyNanos, errorCode == ErrorTypes.SUCCESS ? null : errorTypes.nameOf(errorCode),
-                inputUnits, outputUnits, (meta & RecordBuffer.HAS_USAGE) != 0, profiled);
+        String errorType = errorCode == ErrorTypes.SUCCESS ? null : errorTypes.nameOf(errorCode);
+        boolean hasUsage = (meta & RecordBuffer.HAS_USAGE) != 0;
+        calls.record(latencyNanos, errorType, inputUnits, outputUnits, hasUsage, profiled);
+        observeCalls(latencyNanos, errorType, 1);
+        if (hasUsage) {
+            observeUsage(inputUnits, outputUnits);
+        }
         if (profiled) {
             int n = schema.numeric().size();
             for (int i = 0; i < n; i++) {
@@ -287,6 +296,45 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             }
         }
         lifetimeCalls++;
+    }
+
+    // ---- observers: aggregation thread; plain loops, so nothing is allocated per record ----
+
+    void observeCalls(long latencyNanos, String errorType, long count) {
+        for (MonitorObserver observer : observers) {
+            try {
+                observer.onCalls(this, latencyNanos, errorType, count);
+            } catch (RuntimeException e) {
+                observerFailed(observer, e);
+            }
+        }
+    }
+
+    void observeUsage(long inputUnits, long outputUnits) {
+        for (MonitorObserver observer : observers) {
+            try {
+                observer.onUsage(this, inputUnits, outputUnits);
+            } catch (RuntimeException e) {
+                observerFailed(observer, e);
+            }
+        }
+    }
+
+    void observeShed(long records, long values) {
+        for (MonitorObserver observer : observers) {
+            try {
+                observer.onShed(this, records, values);
+            } catch (RuntimeException e) {
+                observerFailed(observer, e);
+            }
+        }
+    }
+
+    private void observerFailed(MonitorObserver observer, RuntimeException e) {
+        if (listenerFailures++ == 0) {
+            log.warn("Observer {} failed for model {}:{}; further failures are counted in listenerFailures",
+                    observer, name, version, e);
+        }
     }
 
     private void closeWindow(Window.CloseReason reason, long endMillis) {
@@ -313,6 +361,19 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         if (drift != null) {
             listenerFailures += drift.notifyChanges(this, window);
         }
+        for (MonitorObserver observer : observers) {
+            try {
+                observer.onWindowClosed(this, window);
+            } catch (RuntimeException e) {
+                observerFailed(observer, e);
+            }
+        }
+        latestWindow = window;
+    }
+
+    @Override
+    public Optional<Window> latestWindow() {
+        return Optional.ofNullable(latestWindow);
     }
 
     private Profile profile(long endMillis) {

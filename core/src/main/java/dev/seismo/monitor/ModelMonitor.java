@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -77,6 +78,12 @@ public interface ModelMonitor {
      * recording thread); recording threads do not wait for it.
      */
     MonitorSnapshot snapshot();
+
+    /**
+     * The most recently closed window, with its drift report if the monitor has a reference: what exporters show
+     * as the model's current drift. Cheap: nothing is aggregated or copied.
+     */
+    Optional<Window> latestWindow();
 
     /**
      * Aggregates what has been recorded so far and closes the windows that are due, as the registry's thread does

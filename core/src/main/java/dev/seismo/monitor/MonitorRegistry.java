@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private final long intervalNanos;
     private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
+    private volatile MonitorObserver[] observers = new MonitorObserver[0];
     private volatile Thread aggregator;
     private volatile boolean closed;
 
@@ -83,6 +85,9 @@ public final class MonitorRegistry implements AutoCloseable {
                 throw new IllegalStateException("a monitor for model '" + key.name + "' version '" + key.version
                         + "' is already registered; look it up with find(name, version)");
             }
+            for (MonitorObserver observer : observers) {
+                notifyRegistered(observer, monitor);
+            }
             if (aggregator == null) {
                 Thread t = new Thread(this::aggregateLoop, "seismo-aggregator");
                 t.setDaemon(true);
@@ -90,6 +95,36 @@ public final class MonitorRegistry implements AutoCloseable {
                 t.start();
             }
             return monitor;
+        }
+    }
+
+    /**
+     * Adds an observer of every monitor, present and future: exporters bind here. It hears
+     * {@link MonitorObserver#onRegistered} at once for each monitor already registered.
+     */
+    public void addObserver(MonitorObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        synchronized (lifecycle) {
+            MonitorObserver[] grown = Arrays.copyOf(observers, observers.length + 1);
+            grown[observers.length] = observer;
+            observers = grown;
+            for (DefaultModelMonitor monitor : monitors.values()) {
+                notifyRegistered(observer, monitor);
+            }
+        }
+    }
+
+    /** The observers, as an array the aggregation thread can loop over without allocating. */
+    MonitorObserver[] observers() {
+        return observers;
+    }
+
+    private static void notifyRegistered(MonitorObserver observer, ModelMonitor monitor) {
+        try {
+            observer.onRegistered(monitor);
+        } catch (RuntimeException e) {
+            log.warn("Observer {} failed on the registration of model {}:{}", observer, monitor.name(),
+                    monitor.version(), e);
         }
     }
 

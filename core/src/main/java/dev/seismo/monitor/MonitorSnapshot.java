@@ -17,7 +17,7 @@ import java.util.Set;
  * @param evictedWindows      closed windows dropped from the history to bound memory
  * @param unknownNames        values set under a name or index that is not in the schema
  * @param unknownNameSamples  a few of those names, to say what to fix
- * @param listenerFailures    window and drift listeners that threw
+ * @param listenerFailures    window and drift listeners, and registry observers, that threw
  * @param recordingFailures   recordings that failed inside Seismo or in an {@code outputs} callback; the call
  *                            itself was not affected
  */

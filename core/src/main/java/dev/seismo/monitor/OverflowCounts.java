@@ -2,6 +2,7 @@ package dev.seismo.monitor;
 
 import dev.seismo.profile.CallStats;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
 import java.util.concurrent.TimeUnit;
@@ -54,23 +55,52 @@ final class OverflowCounts {
      * from the latency histograms alone: a counter cannot say whether a histogram holds something, because a
      * writer's increment may land between this drain's swap and its reset of the counter.
      */
-    long drainInto(CallStats.Accumulator calls, ErrorTypes types) {
+    long drainInto(CallStats.Accumulator calls, ErrorTypes types, DefaultModelMonitor observed) {
         recycledSuccess = success.getIntervalHistogram(recycledSuccess);
         recycledError = error.getIntervalHistogram(recycledError);
+        long moved = recycledSuccess.getTotalCount() + recycledError.getTotalCount();
+        if (moved == 0 && records.get() == 0) {
+            return 0;
+        }
         calls.addSuccessLatencies(recycledSuccess);
         calls.addErrorLatencies(recycledError);
+        String onlyErrorType = null;
+        int errorTypes = 0;
         for (int code = 1; code <= ErrorTypes.OTHER; code++) {
             long n = errorsByCode.getAndSet(code, 0);
             if (n > 0) {
                 calls.addErrors(types.nameOf(code), n);
+                onlyErrorType = types.nameOf(code);
+                errorTypes++;
             }
         }
         long shed = records.getAndSet(0);
-        calls.addShed(shed, values.getAndSet(0));
+        long shedValues = values.getAndSet(0);
+        calls.addShed(shed, shedValues);
         long withUsage = usageCalls.getAndSet(0);
+        long in = 0;
+        long out = 0;
         if (withUsage > 0) {
-            calls.addUsage(inputUnits.getAndSet(0), outputUnits.getAndSet(0), withUsage);
+            in = inputUnits.getAndSet(0);
+            out = outputUnits.getAndSet(0);
+            calls.addUsage(in, out, withUsage);
         }
-        return recycledSuccess.getTotalCount() + recycledError.getTotalCount();
+        observe(observed, recycledSuccess, null);
+        observe(observed, recycledError, errorTypes == 1 ? onlyErrorType : ErrorTypes.OTHER_NAME);
+        if (withUsage > 0) {
+            observed.observeUsage(in, out);
+        }
+        if (shed > 0) {
+            observed.observeShed(shed, shedValues);
+        }
+        return moved;
+    }
+
+    private static void observe(DefaultModelMonitor observed, Histogram latencies, String errorType) {
+        if (latencies.getTotalCount() > 0) {
+            for (HistogramIterationValue v : latencies.recordedValues()) {
+                observed.observeCalls(v.getValueIteratedTo(), errorType, v.getCountAtValueIteratedTo());
+            }
+        }
     }
 }

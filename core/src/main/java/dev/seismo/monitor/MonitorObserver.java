@@ -1,0 +1,41 @@
+package dev.seismo.monitor;
+
+/**
+ * What exporters (Micrometer, OpenTelemetry, Prometheus) and other whole-registry consumers hear from a
+ * {@link MonitorRegistry}: monitors as they register, every call as it is aggregated, and every closed window.
+ *
+ * <p>Every method but {@link #onRegistered} runs on the registry's aggregation thread, never on a caller's, so an
+ * observer may record into a metrics library's own instruments at their usual cost without touching the model call.
+ * An observer that throws is logged and counted; the others still run. Methods default to doing nothing.
+ */
+public interface MonitorObserver {
+
+    /**
+     * A monitor was registered: on the registering thread, and once for each monitor already registered when the
+     * observer is added.
+     */
+    default void onRegistered(ModelMonitor monitor) {
+    }
+
+    /**
+     * {@code count} calls with this latency and outcome were aggregated. Usually one call at a time; calls that took
+     * the overflow path (see {@code docs/DESIGN.md}) arrive grouped by latency, and if several error types shared
+     * one aggregation interval there, their errors are reported under the type {@code "other"}.
+     *
+     * @param errorType the exception's class name, or null for a successful call
+     */
+    default void onCalls(ModelMonitor monitor, long latencyNanos, String errorType, long count) {
+    }
+
+    /** A call's usage (tokens or other units) was aggregated; overflowed calls arrive summed. */
+    default void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
+    }
+
+    /** Feature values of {@code records} calls were shed because aggregation fell behind. */
+    default void onShed(ModelMonitor monitor, long records, long values) {
+    }
+
+    /** A monitor closed a window (with its drift report, if the monitor has a reference). */
+    default void onWindowClosed(ModelMonitor monitor, Window window) {
+    }
+}
