@@ -1,5 +1,8 @@
 package dev.seismo.monitor;
 
+import dev.seismo.cost.Cost;
+import dev.seismo.cost.ResourceUsage;
+
 /**
  * What exporters (Micrometer, OpenTelemetry, Prometheus) and other whole-registry consumers hear from a
  * {@link MonitorRegistry}: monitors as they register, every call as it is aggregated, and every closed window.
@@ -33,6 +36,17 @@ public interface MonitorObserver {
 
     /** Feature values of {@code records} calls were shed because aggregation fell behind. */
     default void onShed(ModelMonitor monitor, long records, long values) {
+    }
+
+    /**
+     * A call's share of the measured resources and what it cost, once its sampling intervals were settled (see
+     * {@code docs/RESOURCES.md}): some seconds after the call, on the aggregation thread.
+     *
+     * @param resources      CPU seconds, GPU busy seconds and energy, and instance time attributed to the call
+     * @param cost           its cost in the monitor's currency, by component
+     * @param emissionsGrams its emissions, gCO2e
+     */
+    default void onCost(ModelMonitor monitor, ResourceUsage resources, Cost cost, double emissionsGrams) {
     }
 
     /** A monitor closed a window (with its drift report, if the monitor has a reference). */

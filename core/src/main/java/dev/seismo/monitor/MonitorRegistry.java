@@ -1,5 +1,6 @@
 package dev.seismo.monitor;
 
+import dev.seismo.resource.GpuSampler;
 import dev.seismo.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class MonitorRegistry implements AutoCloseable {
 
     private final Clock clock;
     private final long intervalNanos;
+    private final GpuSampler gpu;
     private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private volatile MonitorObserver[] observers = new MonitorObserver[0];
@@ -43,6 +45,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private MonitorRegistry(Builder builder) {
         this.clock = builder.clock;
         this.intervalNanos = builder.aggregationInterval.toNanos();
+        this.gpu = builder.gpu;
     }
 
     /** A registry with the system clock and the default aggregation interval. */
@@ -58,6 +61,11 @@ public final class MonitorRegistry implements AutoCloseable {
     /** The clock every monitor of this registry reads. */
     public Clock clock() {
         return clock;
+    }
+
+    /** The GPU sampler whose readings this registry's exporters show and its monitors' costs use, if one was set. */
+    public Optional<GpuSampler> gpu() {
+        return Optional.ofNullable(gpu);
     }
 
     /** The registered monitors, in no particular order. */
@@ -174,6 +182,9 @@ public final class MonitorRegistry implements AutoCloseable {
         for (DefaultModelMonitor monitor : monitors.values()) {
             monitor.shutdown();
         }
+        if (gpu != null) {
+            gpu.close();
+        }
     }
 
     private record Key(String name, String version) {
@@ -183,6 +194,7 @@ public final class MonitorRegistry implements AutoCloseable {
     public static final class Builder {
         private Clock clock = Clock.system();
         private Duration aggregationInterval = Duration.ofMillis(100);
+        private GpuSampler gpu;
 
         private Builder() {
         }
@@ -204,6 +216,16 @@ public final class MonitorRegistry implements AutoCloseable {
                         + interval);
             }
             this.aggregationInterval = interval;
+            return this;
+        }
+
+        /**
+         * Reads GPUs with this sampler (for example {@code GpuSampler.start()}, NVML every second): exporters show
+         * its readings, and monitors with a cost model attribute GPU time and energy to their calls. The registry
+         * closes it. Without GPUs or a driver the sampler logs one line and reads nothing; all else works.
+         */
+        public Builder gpu(GpuSampler sampler) {
+            this.gpu = Objects.requireNonNull(sampler, "sampler");
             return this;
         }
 
