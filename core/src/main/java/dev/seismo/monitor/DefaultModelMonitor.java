@@ -3,10 +3,17 @@ package dev.seismo.monitor;
 import dev.seismo.drift.DriftConfig;
 import dev.seismo.drift.DriftDetector;
 import dev.seismo.drift.DriftReport;
+import dev.seismo.cost.CostBudget;
+import dev.seismo.cost.CostModel;
+import dev.seismo.cost.RequestAttribution;
+import dev.seismo.cost.ResourceUsage;
 import dev.seismo.profile.CallStats;
+import dev.seismo.profile.NumericProfile;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileAccumulator;
 import dev.seismo.profile.ProfileMetadata;
+import dev.seismo.resource.ThreadCpuTime;
+import dev.seismo.schema.Role;
 import dev.seismo.schema.Schema;
 import dev.seismo.time.Clock;
 import org.slf4j.Logger;
@@ -50,6 +57,14 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private final List<WindowListener> listeners;
     private final DriftTracker drift;
     private final int valuesPerRecord;
+    private final int recordedNumeric;
+    private final CostModel costModel;
+    private final ThreadCpuTime cpuTime;
+    private final CostBudget budget;
+    private final ResourceAccounting accounting;
+    private final int costIndex;
+    private final int emissionsIndex;
+    private final int cpuIndex;
     private final RecordBuffer buffer;
     private final OverflowCounts overflow = new OverflowCounts();
     private final ErrorTypes errorTypes = new ErrorTypes();
@@ -73,7 +88,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private MonitorObserver[] observers = new MonitorObserver[0];
     private volatile Window latestWindow;
 
-    DefaultModelMonitor(ModelMonitor.Builder config, Schema schema, MonitorRegistry registry) {
+    DefaultModelMonitor(ModelMonitor.Builder config, Schema schema, CostModel costModel, MonitorRegistry registry) {
         this.name = config.name;
         this.version = config.version;
         this.schema = schema;
@@ -86,8 +101,20 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         this.drift = config.reference == null && config.bootstrapWindows == 0 ? null
                 : new DriftTracker(DriftDetector.of(config.driftConfig == null ? DriftConfig.defaults()
                         : config.driftConfig), config.reference, config.bootstrapWindows, config.driftListeners);
-        int numeric = schema.numeric().size();
+        this.costModel = costModel;
+        this.cpuTime = config.cpuTime;
+        this.budget = config.budget;
+        this.costIndex = schema.numericIndex(COST);
+        this.emissionsIndex = schema.numericIndex(EMISSIONS);
+        this.cpuIndex = schema.numericIndex(CPU_TIME);
+        // Resource signals come last and are filled in by Seismo, so the record buffer carries only the caller's.
+        int numeric = (int) schema.numeric().stream().filter(f -> f.role() != Role.RESOURCE).count();
+        this.recordedNumeric = numeric;
         int categorical = schema.categorical().size();
+        this.accounting = costModel == null ? null : registry.accounting();
+        if (accounting != null && cpuTime != null) {
+            accounting.perThreadCpuMeasured();
+        }
         this.valuesPerRecord = numeric + categorical;
         this.buffer = new RecordBuffer(stripes(), capacityPerStripe(numeric, categorical), numeric, categorical,
                 config.featureSampling, registry::wakeAggregator);
@@ -126,6 +153,21 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         return clock;
     }
 
+    /** How many numeric values a record carries: the caller's signals, not the resource signals. */
+    int recordedNumeric() {
+        return recordedNumeric;
+    }
+
+    /** The prices of this monitor's calls, or null without a cost model. */
+    CostModel costModel() {
+        return costModel;
+    }
+
+    /** The calling thread's CPU time mark for a call that starts now, or NOT_MEASURED. */
+    long cpuTimeStart() {
+        return cpuTime == null ? ThreadCpuTime.NOT_MEASURED : cpuTime.start();
+    }
+
     // ---- recording: caller's thread -------------------------------------------------------------------------
 
     @Override
@@ -148,7 +190,12 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     public void record(Inference rec) {
         try {
             if (!closed) {
-                long latency = rec.latencyAt(rec.needsClock() ? clock.nanoTime() : 0);
+                long now = rec.needsClock() || accounting != null ? clock.nanoTime() : 0;
+                long latency = rec.latencyAt(now);
+                rec.endNanos = now;
+                if (rec.cpuNanos != ThreadCpuTime.NOT_MEASURED) {
+                    rec.cpuNanos = cpuTime.elapsedSince(rec.cpuNanos);
+                }
                 int errorCode = rec.error == null ? ErrorTypes.SUCCESS : errorTypes.codeOf(rec.error);
                 if (!buffer.offer(latency, errorCode, rec)) {
                     overflow.record(latency, errorCode, rec, valuesPerRecord);
@@ -230,12 +277,21 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
-    /** Drains everything and closes the open window, if it saw any call. Called once, when the registry closes. */
-    void shutdown() {
+    /** Stops recording and drains what was recorded, so the registry can settle the last calls' resources. */
+    void drainForShutdown() {
         aggregation.lock();
         try {
             closed = true;
             aggregate(true);
+        } finally {
+            aggregation.unlock();
+        }
+    }
+
+    /** Closes the open window, if it saw any call. Called once, when the registry closes, after the last drain. */
+    void shutdown() {
+        aggregation.lock();
+        try {
             if (calls.calls() > 0) {
                 closeWindow(Window.CloseReason.SHUTDOWN, Math.max(drainNowMillis, windowStartMillis));
             }
@@ -263,7 +319,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     }
 
     @Override
-    public void accept(long latencyNanos, int meta, long inputUnits, long outputUnits,
+    public void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long endNanos, long cpuNanos,
                        double[] numeric, int numericOffset, Object[] categorical, int categoricalOffset,
                        String unknownName) {
         if (windowMaxRecords > 0 && calls.calls() >= windowMaxRecords) {
@@ -278,8 +334,13 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         if (hasUsage) {
             observeUsage(inputUnits, outputUnits);
         }
+        if (accounting != null) {
+            accounting.addCall(this, endNanos, latencyNanos, inputUnits, outputUnits, cpuNanos);
+        } else if (cpuNanos != ThreadCpuTime.NOT_MEASURED && cpuIndex >= 0) {
+            features.updateNumeric(cpuIndex, cpuNanos / 1e9);
+        }
         if (profiled) {
-            int n = schema.numeric().size();
+            int n = recordedNumeric;
             for (int i = 0; i < n; i++) {
                 features.updateNumeric(i, numeric[numericOffset + i]);
             }
@@ -337,6 +398,31 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
+    /** A call's resources were settled: its cost, emissions and CPU time join the open window. */
+    void settled(RequestAttribution<ResourceAccounting.Call> call) {
+        aggregation.lock();
+        try {
+            double cost = call.cost().total();
+            ResourceUsage used = call.resources();
+            if (call.key().cpuNanos() != ThreadCpuTime.NOT_MEASURED) {
+                used = new ResourceUsage(used.instanceSeconds(), call.key().cpuNanos() / 1e9, used.gpuSeconds(),
+                        used.gpuEnergyJoules());
+            }
+            features.updateNumeric(costIndex, cost);
+            features.updateNumeric(emissionsIndex, call.emissionsGrams());
+            features.updateNumeric(cpuIndex, used.cpuSeconds());
+            for (MonitorObserver observer : observers) {
+                try {
+                    observer.onCost(this, used, call.cost(), call.emissionsGrams());
+                } catch (RuntimeException e) {
+                    observerFailed(observer, e);
+                }
+            }
+        } finally {
+            aggregation.unlock();
+        }
+    }
+
     private void closeWindow(Window.CloseReason reason, long endMillis) {
         Profile profile = profile(endMillis);
         DriftReport report = drift == null ? null : drift.compare(this, profile);
@@ -360,6 +446,10 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         if (drift != null) {
             listenerFailures += drift.notifyChanges(this, window);
+        }
+        if (budget != null) {
+            NumericProfile cost = profile.numeric(COST);
+            budget.check(cost.count() == 0 ? 0 : cost.mean() * cost.count(), window.calls().calls());
         }
         for (MonitorObserver observer : observers) {
             try {

@@ -1,7 +1,9 @@
 package dev.seismo.monitor;
 
+import dev.seismo.resource.ThreadCpuTime;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.FeatureType;
+import dev.seismo.schema.Role;
 import dev.seismo.schema.Schema;
 
 import java.time.Duration;
@@ -46,12 +48,16 @@ public final class Inference implements AutoCloseable {
     int unknownNames;
     String firstUnknownName;
     boolean inUse;
+    /** When the call ended, on the clock's nanoTime; set at recording when the monitor attributes resources. */
+    long endNanos;
+    /** The calling thread's CPU time at start, then the call's CPU time; NOT_MEASURED unless measured. */
+    long cpuNanos = ThreadCpuTime.NOT_MEASURED;
 
     Inference(DefaultModelMonitor monitor, boolean pooled) {
         this.monitor = monitor;
         this.schema = monitor.schema();
         this.pooled = pooled;
-        this.numeric = new double[schema.numeric().size()];
+        this.numeric = new double[monitor.recordedNumeric()];
         this.categorical = new Object[schema.categorical().size()];
         Arrays.fill(numeric, Double.NaN);
     }
@@ -60,6 +66,7 @@ public final class Inference implements AutoCloseable {
     public Inference start() {
         startNanos = monitor.clock().nanoTime();
         latencyNanos = -1;
+        cpuNanos = monitor.cpuTimeStart();
         return this;
     }
 
@@ -117,7 +124,7 @@ public final class Inference implements AutoCloseable {
     /** Sets a numeric input or output by name, without boxing. */
     public Inference set(String name, double value) {
         int i = schema.numericIndex(name);
-        if (i >= 0) {
+        if (i >= 0 && i < numeric.length) {
             numeric[i] = value;
         } else {
             set(name, (Object) value);
@@ -131,7 +138,7 @@ public final class Inference implements AutoCloseable {
      */
     public Inference set(String name, Object value) {
         Optional<Feature> feature = name == null ? Optional.empty() : schema.find(name);
-        if (feature.isEmpty()) {
+        if (feature.isEmpty() || feature.get().role() == Role.RESOURCE) { // resource signals are Seismo's to set
             unknown(name);
         } else if (feature.get().type() == FeatureType.NUMERIC) {
             numeric[schema.numericIndex(name)] = value == null ? Double.NaN
@@ -193,6 +200,8 @@ public final class Inference implements AutoCloseable {
         hasUsage = false;
         unknownNames = 0;
         firstUnknownName = null;
+        endNanos = 0;
+        cpuNanos = ThreadCpuTime.NOT_MEASURED;
         if (pooled) {
             inUse = false;
         }

@@ -1,8 +1,11 @@
 package dev.seismo.monitor;
 
+import dev.seismo.cost.CostBudget;
+import dev.seismo.cost.CostModel;
 import dev.seismo.drift.DriftConfig;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileOptions;
+import dev.seismo.resource.ThreadCpuTime;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.Schema;
 
@@ -30,6 +33,13 @@ import java.util.function.BiConsumer;
  * steady state. Sketching happens on the registry's aggregation thread. Thread-safe.
  */
 public interface ModelMonitor {
+
+    /** The resource signal holding each call's cost, in the cost model's currency (with a cost model). */
+    String COST = "seismo.cost";
+    /** The resource signal holding each call's emissions, grams CO2e (with a cost model). */
+    String EMISSIONS = "seismo.emissions_g";
+    /** The resource signal holding each call's CPU seconds (measured per thread, or allocated from the process). */
+    String CPU_TIME = "seismo.cpu_seconds";
 
     /** A builder for a monitor of the named model. */
     static Builder builder(String name) {
@@ -112,6 +122,9 @@ public interface ModelMonitor {
         int bootstrapWindows;
         DriftConfig driftConfig;
         final List<DriftListener> driftListeners = new ArrayList<>();
+        CostModel costModel;
+        ThreadCpuTime cpuTime;
+        CostBudget budget;
 
         Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -273,6 +286,33 @@ public interface ModelMonitor {
         }
 
         /**
+         * Prices this model's calls (tokens, calls, and its share of instance, GPU and energy) instead of the
+         * registry's cost model. Each call's cost and emissions become the resource signals {@link #COST} and
+         * {@link #EMISSIONS} of the window open when its resources are settled (docs/RESOURCES.md).
+         */
+        public Builder costModel(CostModel model) {
+            this.costModel = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /**
+         * Measures the CPU time of the calling thread around each call (all calls, or 1 in n: a read costs about
+         * 0.3-0.6 us) into the resource signal {@link #CPU_TIME}, for scopes ({@link #start()}, {@link #observe}).
+         * Work the model does on other threads is not in it; without this, and with a cost model, process CPU
+         * time is spread over the calls in flight instead.
+         */
+        public Builder cpuTime(ThreadCpuTime cpuTime) {
+            this.cpuTime = Objects.requireNonNull(cpuTime, "cpuTime");
+            return this;
+        }
+
+        /** Tells the budget's listeners when a window's cost crosses its limit, and when it is back under. */
+        public Builder budget(CostBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /**
          * Builds the monitor and registers it, so the registry's thread aggregates it and exporters find it.
          *
          * @throws IllegalStateException if the registry already holds this model name and version, or is closed
@@ -286,8 +326,20 @@ public interface ModelMonitor {
                 throw new IllegalStateException("drift needs a reference: set reference(profile) or"
                         + " bootstrapReference(windows)");
             }
-            Schema s = schema != null ? schema : Schema.of(features);
-            return registry.register(new DefaultModelMonitor(this, s, registry));
+            CostModel prices = costModel != null ? costModel : registry.costModel().orElse(null);
+            if (budget != null && prices == null) {
+                throw new IllegalStateException("a budget needs a cost model: set costModel(..) here or on the"
+                        + " registry");
+            }
+            Schema.Builder signals = Schema.builder();
+            (schema != null ? schema : Schema.of(features)).features().forEach(signals::add);
+            if (prices != null) {
+                signals.numericResource(COST).numericResource(EMISSIONS);
+            }
+            if (prices != null || cpuTime != null) {
+                signals.numericResource(CPU_TIME);
+            }
+            return registry.register(new DefaultModelMonitor(this, signals.build(), prices, registry));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.seismo.monitor;
 
+import dev.seismo.cost.CostModel;
 import dev.seismo.resource.GpuSampler;
 import dev.seismo.time.Clock;
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +38,9 @@ public final class MonitorRegistry implements AutoCloseable {
     private final Clock clock;
     private final long intervalNanos;
     private final GpuSampler gpu;
+    private final CostModel costModel;
+    private final long latenessNanos;
+    private volatile ResourceAccounting accounting;
     private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private volatile MonitorObserver[] observers = new MonitorObserver[0];
@@ -46,6 +51,8 @@ public final class MonitorRegistry implements AutoCloseable {
         this.clock = builder.clock;
         this.intervalNanos = builder.aggregationInterval.toNanos();
         this.gpu = builder.gpu;
+        this.costModel = builder.costModel;
+        this.latenessNanos = builder.attributionLateness.toNanos();
     }
 
     /** A registry with the system clock and the default aggregation interval. */
@@ -66,6 +73,31 @@ public final class MonitorRegistry implements AutoCloseable {
     /** The GPU sampler whose readings this registry's exporters show and its monitors' costs use, if one was set. */
     public Optional<GpuSampler> gpu() {
         return Optional.ofNullable(gpu);
+    }
+
+    /** The cost model monitors use unless they have their own, if one was set. */
+    public Optional<CostModel> costModel() {
+        return Optional.ofNullable(costModel);
+    }
+
+    /**
+     * The cost of measured resources (instance time, GPU time and energy) while no call was running, since the
+     * registry started, in the registry's cost model's currency; empty until a monitor attributes resources.
+     */
+    public OptionalDouble idleCost() {
+        ResourceAccounting a = accounting;
+        return a == null ? OptionalDouble.empty() : OptionalDouble.of(a.idleCost());
+    }
+
+    /** The resource attribution of this registry, created with the first monitor that prices its calls. */
+    ResourceAccounting accounting() {
+        synchronized (lifecycle) {
+            if (accounting == null) {
+                accounting = new ResourceAccounting(costModel != null ? costModel : CostModel.free(), clock, gpu,
+                        latenessNanos);
+            }
+            return accounting;
+        }
     }
 
     /** The registered monitors, in no particular order. */
@@ -154,6 +186,14 @@ public final class MonitorRegistry implements AutoCloseable {
                             monitor.name(), monitor.version(), e);
                 }
             }
+            ResourceAccounting a = accounting;
+            if (a != null) {
+                try {
+                    a.cycle(clock.nanoTime());
+                } catch (RuntimeException e) {
+                    log.error("Resource attribution failed; calls' costs of this cycle are missing", e);
+                }
+            }
             LockSupport.parkNanos(this, intervalNanos);
         }
     }
@@ -180,6 +220,13 @@ public final class MonitorRegistry implements AutoCloseable {
             }
         }
         for (DefaultModelMonitor monitor : monitors.values()) {
+            monitor.drainForShutdown();
+        }
+        ResourceAccounting a = accounting;
+        if (a != null) {
+            a.settleAll(clock.nanoTime());
+        }
+        for (DefaultModelMonitor monitor : monitors.values()) {
             monitor.shutdown();
         }
         if (gpu != null) {
@@ -195,6 +242,8 @@ public final class MonitorRegistry implements AutoCloseable {
         private Clock clock = Clock.system();
         private Duration aggregationInterval = Duration.ofMillis(100);
         private GpuSampler gpu;
+        private CostModel costModel;
+        private Duration attributionLateness = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -226,6 +275,29 @@ public final class MonitorRegistry implements AutoCloseable {
          */
         public Builder gpu(GpuSampler sampler) {
             this.gpu = Objects.requireNonNull(sampler, "sampler");
+            return this;
+        }
+
+        /**
+         * Prices every monitor's calls that has no cost model of its own, and the registry's idle time: tokens,
+         * calls, instance and GPU time, energy, carbon (see {@code CostModel.fromJson} for a price file).
+         */
+        public Builder costModel(CostModel model) {
+            this.costModel = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /**
+         * How long after a sampling interval ends its resources are settled among the calls (default 10 s): at
+         * least the longest call to attribute fully, plus the aggregation and GPU sampling intervals.
+         */
+        public Builder attributionLateness(Duration lateness) {
+            Objects.requireNonNull(lateness, "lateness");
+            if (lateness.isNegative() || lateness.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("attributionLateness must be between 0 and 1 hour, was "
+                        + lateness);
+            }
+            this.attributionLateness = lateness;
             return this;
         }
 

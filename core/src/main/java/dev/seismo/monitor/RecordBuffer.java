@@ -101,6 +101,8 @@ final class RecordBuffer {
             boolean profiled = sampling == 1 || pos % sampling == 0;
             int flags = (profiled ? PROFILED : 0) | (rec.hasUsage ? HAS_USAGE : 0);
             s.latency[slot] = latencyNanos;
+            s.endNanos[slot] = rec.endNanos;
+            s.cpuNanos[slot] = rec.cpuNanos;
             s.meta[slot] = flags | (errorType << 8) | (Math.min(rec.unknownNames, 0xFFFF) << 16);
             s.inputUnits[slot] = rec.inputUnits;
             s.outputUnits[slot] = rec.outputUnits;
@@ -145,8 +147,9 @@ final class RecordBuffer {
                 int meta = s.meta[slot];
                 Object unknown = s.unknownName[slot];
                 s.unknownName[slot] = null;
-                sink.accept(s.latency[slot], meta, s.inputUnits[slot], s.outputUnits[slot],
-                        s.numeric, slot * numericWidth, s.categorical, slot * categoricalWidth, (String) unknown);
+                sink.accept(s.latency[slot], meta, s.inputUnits[slot], s.outputUnits[slot], s.endNanos[slot],
+                        s.cpuNanos[slot], s.numeric, slot * numericWidth, s.categorical, slot * categoricalWidth,
+                        (String) unknown);
                 if ((meta & PROFILED) != 0 && categoricalWidth > 0) {
                     // Let go of the caller's objects now rather than when the slot is next overwritten.
                     Arrays.fill(s.categorical, slot * categoricalWidth, (slot + 1) * categoricalWidth, null);
@@ -179,7 +182,7 @@ final class RecordBuffer {
 
     /** Receives drained records. The arrays are the buffer's own: read the record's range, keep nothing. */
     interface RecordSink {
-        void accept(long latencyNanos, int meta, long inputUnits, long outputUnits,
+        void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long endNanos, long cpuNanos,
                     double[] numeric, int numericOffset, Object[] categorical, int categoricalOffset,
                     String unknownName);
     }
@@ -215,6 +218,8 @@ final class RecordBuffer {
         final int mask;
         final long[] sequence;
         final long[] latency;
+        final long[] endNanos;
+        final long[] cpuNanos;
         final int[] meta;
         final long[] inputUnits;
         final long[] outputUnits;
@@ -232,6 +237,8 @@ final class RecordBuffer {
                 sequence[i] = i;
             }
             this.latency = new long[capacity];
+            this.endNanos = new long[capacity];
+            this.cpuNanos = new long[capacity];
             this.meta = new int[capacity];
             this.inputUnits = new long[capacity];
             this.outputUnits = new long[capacity];

@@ -142,6 +142,11 @@ public final class Schema {
             return add(new Feature(name, FeatureType.CATEGORICAL, Role.OUTPUT));
         }
 
+        /** Adds a resource signal, measured by Seismo rather than given by the caller. */
+        public Builder numericResource(String name) {
+            return add(new Feature(name, FeatureType.NUMERIC, Role.RESOURCE));
+        }
+
         /** Adds a signal. */
         public Builder add(Feature feature) {
             features.add(feature);

@@ -1,0 +1,158 @@
+package dev.seismo.monitor;
+
+import dev.seismo.cost.BudgetEvent;
+import dev.seismo.cost.Cost;
+import dev.seismo.cost.CostBudget;
+import dev.seismo.cost.CostModel;
+import dev.seismo.cost.ResourceUsage;
+import dev.seismo.profile.NumericProfile;
+import dev.seismo.profile.Profile;
+import dev.seismo.resource.GpuSample;
+import dev.seismo.resource.GpuSampler;
+import dev.seismo.resource.InMemoryGpuReader;
+import dev.seismo.resource.ThreadCpuTime;
+import dev.seismo.schema.Role;
+import dev.seismo.time.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ResourceAttributionTest {
+
+    /** 0.001 per second of instance, 0.002 per GPU-busy second, 0.01 per call, 1 and 2 per million tokens. */
+    private static final CostModel PRICES = CostModel.builder().currency("EUR").instancePerHour(3.6)
+            .gpuPerHour(7.2).perCall(0.01).inputPerMillionTokens(1).outputPerMillionTokens(2)
+            .energyPerKwh(0.36).carbonGramsPerKwh(360).build();
+
+    private final ManualClock clock = ManualClock.create();
+    private final InMemoryGpuReader gpus = InMemoryGpuReader.withDevices("H200");
+    private final GpuSampler sampler = GpuSampler.builder().reader(gpus).clock(clock).build();
+    private final MonitorRegistry registry = MonitorRegistry.builder().clock(clock).costModel(PRICES).gpu(sampler)
+            .attributionLateness(Duration.ZERO).build();
+    private final List<Cost> costs = new ArrayList<>();
+    private final List<ResourceUsage> resources = new ArrayList<>();
+
+    @AfterEach
+    void closeRegistry() {
+        registry.close();
+    }
+
+    private void gpu(double utilization, double joules) {
+        gpus.set(new GpuSample(gpus.devices().get(0), utilization, 1L << 30, 80L << 30, 500, joules, 60,
+                List.of()));
+        sampler.sample();
+    }
+
+    @Test
+    void measuredResourcesAreSharedByOverlapAndEveryCallIsPricedWithTotalsConserved() {
+        registry.addObserver(new MonitorObserver() {
+            @Override
+            public void onCost(ModelMonitor monitor, ResourceUsage used, Cost cost, double emissionsGrams) {
+                costs.add(cost);
+                resources.add(used);
+            }
+        });
+        ModelMonitor monitor = ModelMonitor.builder("llm").noWindowDuration().windowMaxRecords(1_000)
+                .register(registry);
+        gpu(0.5, 1_000);
+        clock.advance(Duration.ofSeconds(1));
+        monitor.record(monitor.newInference().latency(Duration.ofSeconds(1)).usage(1_000, 500)); // [0 s, 1 s)
+        clock.advance(Duration.ofSeconds(1));
+        monitor.record(monitor.newInference().latency(Duration.ofMillis(500))); // [1.5 s, 2 s)
+        gpu(0.5, 1_360); // 1 busy second and 360 J over [0 s, 2 s)
+        monitor.flush();
+        registry.accounting().cycle(clock.nanoTime());
+
+        // Over [0 s, 2 s) the calls overlap 1 s and 0.5 s: shares 2/3 and 1/3 of every measured amount.
+        assertThat(costs).hasSize(2);
+        assertThat(resources.get(0).instanceSeconds()).isCloseTo(4.0 / 3, within(1e-9));
+        assertThat(resources.get(1).instanceSeconds()).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(resources.get(0).gpuSeconds()).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(resources.get(0).gpuEnergyJoules()).isCloseTo(240, within(1e-9));
+        assertThat(costs.get(0).tokens()).isCloseTo(0.002, within(1e-12));
+        assertThat(costs.get(0).currency()).isEqualTo("EUR");
+        double measured = 2 * 0.001 + 1 * 0.002 + 360 / 3.6e6 * 0.36 + 2 * 0.01 + 0.002;
+        assertThat(costs.stream().mapToDouble(Cost::total).sum()).isCloseTo(measured, within(1e-12));
+
+        Profile window = monitor.snapshot().current().profile();
+        NumericProfile cost = window.numeric(ModelMonitor.COST);
+        assertThat(cost.feature().role()).isEqualTo(Role.RESOURCE);
+        assertThat(cost.count()).isEqualTo(2);
+        assertThat(cost.mean() * cost.count()).isCloseTo(measured, within(1e-12));
+        assertThat(window.numeric(ModelMonitor.EMISSIONS).mean() * 2).isCloseTo(360 / 3.6e6 * 360, within(1e-12));
+        assertThat(window.numeric(ModelMonitor.COST).missing()).isZero();
+    }
+
+    @Test
+    void aBudgetHearsOnceWhenAWindowCostsTooMuchAndOnceWhenBackUnder() {
+        List<BudgetEvent> events = new ArrayList<>();
+        ModelMonitor monitor = ModelMonitor.builder("llm").noWindowDuration().windowMaxRecords(2)
+                .costModel(CostModel.builder().currency("EUR").perCall(0.01).build())
+                .budget(CostBudget.builder().maxCostPerWindow(0.015).listener(events::add).build())
+                .register(registry);
+        for (int window = 0; window < 3; window++) {
+            clock.advance(Duration.ofSeconds(1));
+            monitor.record(monitor.newInference().latency(1_000));
+            monitor.record(monitor.newInference().latency(1_000));
+            monitor.flush();
+            registry.accounting().cycle(clock.nanoTime());
+        }
+        monitor.record(monitor.newInference().latency(1_000)); // closes the third window
+        monitor.flush();
+
+        assertThat(events).extracting(BudgetEvent::type).containsExactly(BudgetEvent.Type.EXCEEDED);
+        assertThat(events.get(0).observed()).isCloseTo(0.02, within(1e-12));
+    }
+
+    @Test
+    void perThreadCpuTimeIsMeasuredAroundScopesWithoutACostModel() {
+        MonitorRegistry plain = MonitorRegistry.create();
+        try {
+            ModelMonitor monitor = ModelMonitor.builder("cpu").cpuTime(ThreadCpuTime.everyCall()).register(plain);
+            try (Inference call = monitor.start()) {
+                long sink = 0;
+                for (int i = 0; i < 5_000_000; i++) {
+                    sink += i * 31L ^ sink;
+                }
+                call.set("unused", sink);
+            }
+
+            NumericProfile cpu = monitor.snapshot().current().profile().numeric(ModelMonitor.CPU_TIME);
+            assertThat(cpu.count()).isEqualTo(1);
+            assertThat(cpu.mean()).isPositive().isLessThan(10);
+            assertThat(monitor.schema().find(ModelMonitor.COST)).isEmpty();
+        } finally {
+            plain.close();
+        }
+    }
+
+    @Test
+    void resourceSignalsCannotBeSetByTheCaller() {
+        ModelMonitor monitor = ModelMonitor.builder("llm").numericFeature("x").register(registry);
+
+        monitor.record(monitor.newInference().latency(1).set(ModelMonitor.COST, 99.0));
+
+        MonitorSnapshot snapshot = monitor.snapshot();
+        assertThat(snapshot.unknownNames()).isEqualTo(1);
+        assertThat(snapshot.current().profile().numeric(ModelMonitor.COST).count()).isZero();
+    }
+
+    @Test
+    void aBudgetWithoutACostModelIsAConfigurationError() {
+        MonitorRegistry plain = MonitorRegistry.create();
+        try {
+            assertThatThrownBy(() -> ModelMonitor.builder("m")
+                    .budget(CostBudget.builder().maxCostPerWindow(1).build()).register(plain))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("a budget needs a cost model");
+        } finally {
+            plain.close();
+        }
+    }
+}
