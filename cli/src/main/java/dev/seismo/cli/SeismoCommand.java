@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = SeismoCommand.Version.class,
         description = "Builds, merges, inspects and compares Seismo profiles.",
-        subcommands = {ProfileCommand.class, MergeCommand.class, InspectCommand.class, DriftCommand.class})
+        subcommands = {ProfileCommand.class, MergeCommand.class, InspectCommand.class, DriftCommand.class,
+                DemoCommand.class})
 public final class SeismoCommand implements Runnable {
 
     @Spec
@@ -47,7 +48,7 @@ public final class SeismoCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "Missing required subcommand: profile, merge, inspect or drift");
+                "Missing required subcommand: profile, merge, inspect, drift or demo");
     }
 
     private static int usageError(ParameterException e, String[] args) {

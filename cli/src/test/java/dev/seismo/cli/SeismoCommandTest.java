@@ -27,7 +27,7 @@ class SeismoCommandTest {
         Cli.Result result = Cli.run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("seismo: error: Missing required subcommand: profile, merge, inspect or drift"
+        assertThat(result.err()).isEqualTo("seismo: error: Missing required subcommand: profile, merge, inspect, drift or demo"
                 + " (see 'seismo --help')" + System.lineSeparator());
     }
 

@@ -4,6 +4,7 @@ import dev.seismo.drift.DriftDetector;
 import dev.seismo.drift.DriftReport;
 import dev.seismo.drift.FeatureDrift;
 import dev.seismo.profile.Profile;
+import dev.seismo.schema.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,10 @@ final class DriftTracker {
      * The report of a closed window against the reference, or null while the window goes into a bootstrapped
      * reference or if the comparison failed (logged).
      */
-    DriftReport compare(ModelMonitor monitor, Profile window) {
+    DriftReport compare(ModelMonitor monitor, Profile closed) {
+        // Resource signals (cost, CPU time) are settled seconds after their calls, so a window's values belong
+        // partly to earlier calls; compared with a reference they would raise drift that is only that lag.
+        Profile window = closed.select(f -> f.role() != Role.RESOURCE);
         if (reference == null) {
             bootstrap.add(window);
             if (bootstrap.size() == bootstrapWindows) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The profile of a model's features, and optionally of its calls, over a period: what drift is computed from,
@@ -130,6 +131,19 @@ public final class Profile {
             rows = Math.max(rows, f.total());
         }
         return rows;
+    }
+
+    /** The same profile restricted to the features that {@code keep} accepts, in the same order. */
+    public Profile select(Predicate<Feature> keep) {
+        List<FeatureProfile> kept = new ArrayList<>();
+        Schema.Builder schema = Schema.builder();
+        for (FeatureProfile f : features.values()) {
+            if (keep.test(f.feature())) {
+                kept.add(f);
+                schema.add(f.feature());
+            }
+        }
+        return kept.size() == features.size() ? this : new Profile(metadata, options, schema.build(), kept, callStats);
     }
 
     /**
