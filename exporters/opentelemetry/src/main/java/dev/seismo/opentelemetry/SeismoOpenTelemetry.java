@@ -12,7 +12,6 @@ import io.opentelemetry.api.metrics.MeterBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -71,8 +70,11 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
         }
     }
 
-    /** The version this library was built as, or null if its build resource is missing. */
-    static String version() {
+    /**
+     * The version this library was built as, from the resource Maven filters at build time; null if it cannot be
+     * read, so that the scope goes without a version rather than the application without metrics.
+     */
+    private static String version() {
         try (InputStream in = SeismoOpenTelemetry.class.getResourceAsStream("seismo-opentelemetry.properties")) {
             if (in == null) {
                 return null;
@@ -81,7 +83,7 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
             properties.load(in);
             return properties.getProperty("version");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read seismo-opentelemetry.properties", e);
+            return null;
         }
     }
 
@@ -97,7 +99,9 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
 
         /**
          * The OpenTelemetry whose meter provider receives the metrics. Default: {@link GlobalOpenTelemetry#get()},
-         * read at {@link #build()}, which is a no-op unless an SDK was registered as the global one before.
+         * read at {@link #build()}. Register the SDK as the global one before that, or pass it here: in
+         * OpenTelemetry 1.55 reading an unset global fixes it to a no-op (unless SDK autoconfiguration is on the
+         * class path), and a later {@code GlobalOpenTelemetry.set} fails.
          */
         public Builder openTelemetry(OpenTelemetry openTelemetry) {
             this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");

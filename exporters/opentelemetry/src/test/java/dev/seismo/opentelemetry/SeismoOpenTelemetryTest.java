@@ -4,6 +4,7 @@ import dev.seismo.drift.DriftReport;
 import dev.seismo.drift.FeatureDrift;
 import dev.seismo.export.Metric;
 import dev.seismo.monitor.ModelMonitor;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -239,6 +240,24 @@ class SeismoOpenTelemetryTest {
                 .getValue()).as("the call after closing is not counted").isEqualTo(8);
         assertThat(collected).extracting(MetricData::getName)
                 .doesNotContain(Metric.FEATURE_DRIFT_SCORE.otelName(), Metric.GPU_UTILIZATION.otelName());
+    }
+
+    @Test
+    void usesTheGlobalOpenTelemetryWhenNoneIsGiven() {
+        InMemoryMetricReader globalReader = InMemoryMetricReader.create();
+        GlobalOpenTelemetry.resetForTest();
+        try (SdkMeterProvider global = SdkMeterProvider.builder().registerMetricReader(globalReader).build()) {
+            GlobalOpenTelemetry.set(OpenTelemetrySdk.builder().setMeterProvider(global).build());
+            SeismoOpenTelemetry viaGlobal = SeismoOpenTelemetry.builder(traffic.registry).build();
+            traffic.recordWindow(traffic.fraudMonitor());
+
+            MetricData calls = metric(globalReader.collectAllMetrics(), Metric.INFERENCE_CALLS);
+
+            assertThat(point(calls.getLongSumData().getPoints(), SUCCESS).getValue()).isEqualTo(8);
+            viaGlobal.close();
+        } finally {
+            GlobalOpenTelemetry.resetForTest();
+        }
     }
 
     @Test
