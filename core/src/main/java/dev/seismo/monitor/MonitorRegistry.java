@@ -154,6 +154,23 @@ public final class MonitorRegistry implements AutoCloseable {
         }
     }
 
+    /** Stops telling an observer anything; returns whether it was added. */
+    public boolean removeObserver(MonitorObserver observer) {
+        synchronized (lifecycle) {
+            MonitorObserver[] current = observers;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == observer) {
+                    MonitorObserver[] shrunk = new MonitorObserver[current.length - 1];
+                    System.arraycopy(current, 0, shrunk, 0, i);
+                    System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
+                    observers = shrunk;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** The observers, as an array the aggregation thread can loop over without allocating. */
     MonitorObserver[] observers() {
         return observers;

@@ -44,8 +44,10 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
     private final CallRecorder recorder;
     private final List<BatchCallback> callbacks;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MonitorRegistry registry;
 
-    private SeismoOpenTelemetry(CallRecorder recorder, List<BatchCallback> callbacks) {
+    private SeismoOpenTelemetry(MonitorRegistry registry, CallRecorder recorder, List<BatchCallback> callbacks) {
+        this.registry = registry;
         this.recorder = recorder;
         this.callbacks = callbacks;
     }
@@ -65,6 +67,7 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
     public void close() {
         // The SDK warns about a callback closed twice, so only the first close unregisters.
         if (closed.compareAndSet(false, true)) {
+            registry.removeObserver(recorder);
             recorder.close();
             callbacks.forEach(BatchCallback::close);
         }
@@ -136,7 +139,7 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
             callbacks.add(ModelGauges.register(meter, recorder.models()));
             registry.gpu().ifPresent(sampler -> callbacks.add(GpuGauges.register(meter, sampler, limit)));
             registry.addObserver(recorder);
-            return new SeismoOpenTelemetry(recorder, List.copyOf(callbacks));
+            return new SeismoOpenTelemetry(registry, recorder, List.copyOf(callbacks));
         }
     }
 }
