@@ -1,5 +1,6 @@
 package dev.seismo.prometheus;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.fail;
 
-/** The binaries of the Debian package {@code prometheus}, which CI installs; tests fail rather than skip without them. */
+/**
+ * The binaries of the Debian package {@code prometheus}, which CI installs: tests fail rather than skip without them.
+ */
 final class PromTool {
 
     private PromTool() {
@@ -18,7 +21,7 @@ final class PromTool {
     /** The named binary from the PATH or /usr/bin. */
     static Path binary(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : (path + java.io.File.pathSeparator + "/usr/bin").split(java.io.File.pathSeparator)) {
+        for (String dir : (path + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
