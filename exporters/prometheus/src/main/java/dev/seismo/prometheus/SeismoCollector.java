@@ -63,6 +63,47 @@ public final class SeismoCollector {
     private final Counter gpuTime;
     private final Counter energy;
 
+    /** Feeds the counters and histograms, on the aggregation thread. */
+    private final MonitorObserver observer = new MonitorObserver() {
+        @Override
+        public void onRegistered(ModelMonitor monitor) {
+            seriesOf(monitor);
+        }
+
+        @Override
+        public void onCalls(ModelMonitor monitor, long latencyNanos, String errorType, long count) {
+            CallSeries s = seriesOf(monitor).calls(errorType);
+            s.calls.inc(count);
+            double seconds = latencyNanos / 1e9;
+            // Overflowed calls arrive grouped by latency; client_java has no weighted observe.
+            for (long i = 0; i < count; i++) {
+                s.duration.observe(seconds);
+            }
+        }
+
+        @Override
+        public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
+            Series s = seriesOf(monitor);
+            s.inputTokens().observe(inputUnits);
+            s.outputTokens().observe(outputUnits);
+        }
+
+        @Override
+        public void onShed(ModelMonitor monitor, long records, long values) {
+            seriesOf(monitor).shed.inc(records);
+        }
+
+        @Override
+        public void onCost(ModelMonitor monitor, ResourceUsage resources, Cost callCost, double emissionsGrams) {
+            CostSeries s = seriesOf(monitor).cost(callCost.currency());
+            add(s.cost, callCost.total());
+            add(s.emissions, emissionsGrams);
+            add(s.cpuTime, resources.cpuSeconds());
+            add(s.gpuTime, resources.gpuSeconds());
+            add(s.energy, resources.gpuEnergyJoules());
+        }
+    };
+
     private SeismoCollector(MonitorRegistry monitors, CardinalityLimit limit) {
         this.monitors = monitors;
         this.limit = limit;
@@ -108,46 +149,6 @@ public final class SeismoCollector {
     MonitorObserver observer() {
         return observer;
     }
-
-    private final MonitorObserver observer = new MonitorObserver() {
-        @Override
-        public void onRegistered(ModelMonitor monitor) {
-            seriesOf(monitor);
-        }
-
-        @Override
-        public void onCalls(ModelMonitor monitor, long latencyNanos, String errorType, long count) {
-            CallSeries s = seriesOf(monitor).calls(errorType);
-            s.calls.inc(count);
-            double seconds = latencyNanos / 1e9;
-            // Overflowed calls arrive grouped by latency; client_java has no weighted observe.
-            for (long i = 0; i < count; i++) {
-                s.duration.observe(seconds);
-            }
-        }
-
-        @Override
-        public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
-            Series s = seriesOf(monitor);
-            s.inputTokens().observe(inputUnits);
-            s.outputTokens().observe(outputUnits);
-        }
-
-        @Override
-        public void onShed(ModelMonitor monitor, long records, long values) {
-            seriesOf(monitor).shed.inc(records);
-        }
-
-        @Override
-        public void onCost(ModelMonitor monitor, ResourceUsage resources, Cost callCost, double emissionsGrams) {
-            CostSeries s = seriesOf(monitor).cost(callCost.currency());
-            add(s.cost, callCost.total());
-            add(s.emissions, emissionsGrams);
-            add(s.cpuTime, resources.cpuSeconds());
-            add(s.gpuTime, resources.gpuSeconds());
-            add(s.energy, resources.gpuEnergyJoules());
-        }
-    };
 
     /** Counters only go up and client_java throws otherwise: an unmeasured (NaN) or negative share adds nothing. */
     private static void add(CounterDataPoint counter, double amount) {
@@ -225,7 +226,7 @@ public final class SeismoCollector {
     }
 
     /** Prometheus label names have no dots; the attribute keys are otherwise the same in every exporter. */
-    static String labelName(String attributeKey) {
+    private static String labelName(String attributeKey) {
         return attributeKey.replace('.', '_');
     }
 
@@ -233,7 +234,7 @@ public final class SeismoCollector {
      * The Prometheus unit of a metric: the base unit its name ends with, or none for counts ({@code {call}}),
      * currencies and dimensionless scores. client_java shows it as OpenMetrics' {@code # UNIT}.
      */
-    static Unit unit(Metric metric) {
+    private static Unit unit(Metric metric) {
         return switch (metric.unit()) {
             case "s" -> Unit.SECONDS;
             case "By" -> Unit.BYTES;

@@ -34,7 +34,8 @@ public final class SeismoPrometheus {
      * @throws IOException if the port cannot be bound
      */
     public static HTTPServer serve(MonitorRegistry monitors, int port) throws IOException {
-        return serve(monitors, InetAddress.getLoopbackAddress(), port);
+        // A literal address: no name lookup, and IPv4 loopback even where the JVM prefers IPv6.
+        return serve(monitors, InetAddress.getByName("127.0.0.1"), port);
     }
 
     /**
