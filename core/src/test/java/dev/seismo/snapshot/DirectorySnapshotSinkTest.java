@@ -1,9 +1,9 @@
 package dev.seismo.snapshot;
 
+import dev.seismo.monitor.Window;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileBuilder;
 import dev.seismo.profile.ProfileJson;
-import dev.seismo.monitor.Window;
 import dev.seismo.schema.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
