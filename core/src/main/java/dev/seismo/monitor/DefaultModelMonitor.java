@@ -177,6 +177,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             scope = new Inference(this, false); // nested scope on the same thread: rare, so allocate
         } else {
             scope.inUse = true;
+            scope.monitor = this;
         }
         return scope.start();
     }
@@ -188,6 +189,11 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
 
     @Override
     public void record(Inference rec) {
+        if (rec.monitor != this || (rec.pooled && !rec.inUse)) {
+            // Another monitor's inference, or a scope closed twice: recording it would count a phantom call.
+            recordingFailures.incrementAndGet();
+            return;
+        }
         try {
             if (!closed) {
                 long now = rec.needsClock() || accounting != null ? clock.nanoTime() : 0;
@@ -245,9 +251,13 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
 
     @Override
     public MonitorSnapshot snapshot() {
+        // From a listener, inside a drain: draining again here would wait on the outer drain's records.
+        boolean reentrant = aggregation.isHeldByCurrentThread();
         aggregation.lock();
         try {
-            aggregate(true);
+            if (!reentrant) {
+                aggregate(true);
+            }
             long now = drainNowMillis;
             Window current = new Window(windowSequence, null, profile(Math.max(now, windowStartMillis)), null);
             return new MonitorSnapshot(current, List.copyOf(history), lifetimeCalls, evictedWindows, unknownNames,
@@ -259,6 +269,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
 
     @Override
     public void flush() {
+        if (aggregation.isHeldByCurrentThread()) {
+            return; // from a listener, inside a drain, which is already flushing
+        }
         aggregation.lock();
         try {
             aggregate(true);
@@ -391,10 +404,18 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
-    private void observerFailed(MonitorObserver observer, RuntimeException e) {
+    private void observerFailed(MonitorObserver observer, Exception e) {
         if (listenerFailures++ == 0) {
             log.warn("Observer {} failed for model {}:{}; further failures are counted in listenerFailures",
                     observer, name, version, e);
+        }
+    }
+
+    @Override
+    public void failed(Throwable t) {
+        if (recordingFailures.getAndIncrement() == 0) {
+            log.warn("A call of model {}:{} could not be aggregated and was skipped; further failures are counted"
+                    + " in recordingFailures", name, version, t);
         }
     }
 
@@ -414,7 +435,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             for (MonitorObserver observer : observers) {
                 try {
                     observer.onCost(this, used, call.cost(), call.emissionsGrams());
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     observerFailed(observer, e);
                 }
             }

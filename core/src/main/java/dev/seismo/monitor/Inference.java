@@ -1,15 +1,12 @@
 package dev.seismo.monitor;
 
 import dev.seismo.resource.ThreadCpuTime;
-import dev.seismo.schema.Feature;
-import dev.seismo.schema.FeatureType;
-import dev.seismo.schema.Role;
 import dev.seismo.schema.Schema;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * What one model call saw and did: its timing, outcome, feature and output values, and usage. Setting values
@@ -34,9 +31,14 @@ public final class Inference implements AutoCloseable {
 
     private static final long NOT_STARTED = Long.MIN_VALUE;
 
-    private final DefaultModelMonitor monitor;
+    /**
+     * The monitor that records this inference. A pooled scope holds it only while in use: the thread-local that
+     * pools it is the monitor's, and a value that referred to its monitor would keep a closed monitor alive.
+     */
+    DefaultModelMonitor monitor;
     private final Schema schema;
-    private final boolean pooled;
+    final boolean pooled;
+    private final BiConsumer<String, Object> setter = this::set;
     final double[] numeric;
     final Object[] categorical;
     long startNanos = NOT_STARTED;
@@ -54,7 +56,7 @@ public final class Inference implements AutoCloseable {
     long cpuNanos = ThreadCpuTime.NOT_MEASURED;
 
     Inference(DefaultModelMonitor monitor, boolean pooled) {
-        this.monitor = monitor;
+        this.monitor = pooled ? null : monitor;
         this.schema = monitor.schema();
         this.pooled = pooled;
         this.numeric = new double[monitor.recordedNumeric()];
@@ -64,6 +66,9 @@ public final class Inference implements AutoCloseable {
 
     /** Starts (or restarts) timing the call now. */
     public Inference start() {
+        if (monitor == null) {
+            return this; // a pooled scope already recorded: nothing to time
+        }
         startNanos = monitor.clock().nanoTime();
         latencyNanos = -1;
         cpuNanos = monitor.cpuTimeStart();
@@ -137,14 +142,17 @@ public final class Inference implements AutoCloseable {
      * and anything else invalid; for a categorical one see {@code docs/DESIGN.md}.
      */
     public Inference set(String name, Object value) {
-        Optional<Feature> feature = name == null ? Optional.empty() : schema.find(name);
-        if (feature.isEmpty() || feature.get().role() == Role.RESOURCE) { // resource signals are Seismo's to set
-            unknown(name);
-        } else if (feature.get().type() == FeatureType.NUMERIC) {
-            numeric[schema.numericIndex(name)] = value == null ? Double.NaN
-                    : value instanceof Number n ? n.doubleValue() : Double.POSITIVE_INFINITY;
+        int n = name == null ? -1 : schema.numericIndex(name);
+        if (n >= 0 && n < numeric.length) { // resource signals lie past the end: they are Seismo's to set
+            numeric[n] = value == null ? Double.NaN
+                    : value instanceof Number number ? number.doubleValue() : Double.POSITIVE_INFINITY;
+            return this;
+        }
+        int c = n >= 0 || name == null ? -1 : schema.categoricalIndex(name);
+        if (c >= 0) {
+            categorical[c] = value;
         } else {
-            categorical[schema.categoricalIndex(name)] = value;
+            unknown(name);
         }
         return this;
     }
@@ -152,7 +160,7 @@ public final class Inference implements AutoCloseable {
     /** Sets every entry of the map by name; signals absent from it stay missing. */
     public Inference set(Map<String, ?> values) {
         if (values != null) {
-            values.forEach(this::set);
+            values.forEach(setter);
         }
         return this;
     }
@@ -174,7 +182,10 @@ public final class Inference implements AutoCloseable {
     /** Records this inference with its monitor (see {@link ModelMonitor#record(Inference)}). */
     @Override
     public void close() {
-        monitor.record(this);
+        DefaultModelMonitor m = monitor;
+        if (m != null) {
+            m.record(this);
+        }
     }
 
     long latencyAt(long nowNanos) {
@@ -204,6 +215,7 @@ public final class Inference implements AutoCloseable {
         cpuNanos = ThreadCpuTime.NOT_MEASURED;
         if (pooled) {
             inUse = false;
+            monitor = null;
         }
     }
 

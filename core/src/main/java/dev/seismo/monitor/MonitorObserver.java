@@ -49,6 +49,13 @@ public interface MonitorObserver {
     default void onCost(ModelMonitor monitor, ResourceUsage resources, Cost cost, double emissionsGrams) {
     }
 
+    /**
+     * The registry closed: every monitor's last window has been told to {@link #onWindowClosed}. An observer that
+     * delivers elsewhere (snapshot publishers) finishes its deliveries and stops here.
+     */
+    default void onRegistryClosed() {
+    }
+
     /** A monitor closed a window (with its drift report, if the monitor has a reference). */
     default void onWindowClosed(ModelMonitor monitor, Window window) {
     }

@@ -116,6 +116,7 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     ModelMonitor register(DefaultModelMonitor monitor) {
+        MonitorObserver[] toNotify;
         synchronized (lifecycle) {
             if (closed) {
                 throw new IllegalStateException("registry is closed; cannot register " + monitor);
@@ -125,17 +126,19 @@ public final class MonitorRegistry implements AutoCloseable {
                 throw new IllegalStateException("a monitor for model '" + key.name + "' version '" + key.version
                         + "' is already registered; look it up with find(name, version)");
             }
-            for (MonitorObserver observer : observers) {
-                notifyRegistered(observer, monitor);
-            }
+            toNotify = observers;
             if (aggregator == null) {
                 Thread t = new Thread(this::aggregateLoop, "seismo-aggregator");
                 t.setDaemon(true);
                 aggregator = t;
                 t.start();
             }
-            return monitor;
         }
+        // Outside the lock, so an observer may use the registry (or register a monitor) from its callback.
+        for (MonitorObserver observer : toNotify) {
+            notifyRegistered(observer, monitor);
+        }
+        return monitor;
     }
 
     /**
@@ -144,13 +147,15 @@ public final class MonitorRegistry implements AutoCloseable {
      */
     public void addObserver(MonitorObserver observer) {
         Objects.requireNonNull(observer, "observer");
+        List<DefaultModelMonitor> existing;
         synchronized (lifecycle) {
             MonitorObserver[] grown = Arrays.copyOf(observers, observers.length + 1);
             grown[observers.length] = observer;
             observers = grown;
-            for (DefaultModelMonitor monitor : monitors.values()) {
-                notifyRegistered(observer, monitor);
-            }
+            existing = List.copyOf(monitors.values());
+        }
+        for (DefaultModelMonitor monitor : existing) {
+            notifyRegistered(observer, monitor);
         }
     }
 
@@ -179,7 +184,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private static void notifyRegistered(MonitorObserver observer, ModelMonitor monitor) {
         try {
             observer.onRegistered(monitor);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             log.warn("Observer {} failed on the registration of model {}:{}", observer, monitor.name(),
                     monitor.version(), e);
         }
@@ -198,7 +203,7 @@ public final class MonitorRegistry implements AutoCloseable {
             for (DefaultModelMonitor monitor : monitors.values()) {
                 try {
                     monitor.aggregate();
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) {
                     log.error("Aggregating model {}:{} failed; its current window may be incomplete",
                             monitor.name(), monitor.version(), e);
                 }
@@ -207,7 +212,7 @@ public final class MonitorRegistry implements AutoCloseable {
             if (a != null) {
                 try {
                     a.cycle(clock.nanoTime());
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     log.error("Resource attribution failed; calls' costs of this cycle are missing", e);
                 }
             }
@@ -236,18 +241,37 @@ public final class MonitorRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // Each step on its own, so one failing monitor or observer cannot cost the others their last windows.
+        List<Throwable> failures = new ArrayList<>();
         for (DefaultModelMonitor monitor : monitors.values()) {
-            monitor.drainForShutdown();
+            attempt(monitor::drainForShutdown, failures);
         }
         ResourceAccounting a = accounting;
         if (a != null) {
-            a.settleAll(clock.nanoTime());
+            attempt(() -> a.settleAll(clock.nanoTime()), failures);
         }
         for (DefaultModelMonitor monitor : monitors.values()) {
-            monitor.shutdown();
+            attempt(monitor::shutdown, failures);
+        }
+        for (MonitorObserver observer : observers) {
+            attempt(observer::onRegistryClosed, failures);
         }
         if (gpu != null) {
-            gpu.close();
+            attempt(gpu::close, failures);
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("closing the registry failed in " + failures.size()
+                    + " step(s); everything else was closed", failures.get(0));
+            failures.subList(1, failures.size()).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private static void attempt(Runnable step, List<Throwable> failures) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            failures.add(t);
         }
     }
 

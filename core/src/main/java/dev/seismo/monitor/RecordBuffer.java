@@ -129,46 +129,51 @@ final class RecordBuffer {
      */
     long drain(RecordSink sink, boolean waitForInFlight) {
         long drained = 0;
+        // One deadline for the whole drain, so a snapshot waits at most that long however many stripes there are.
+        long deadline = System.nanoTime() + IN_FLIGHT_WAIT_NANOS;
         for (Stripe s : stripes) {
-            drained += drain(s, sink, waitForInFlight);
+            drained += drain(s, sink, waitForInFlight, deadline);
         }
         return drained;
     }
 
-    private long drain(Stripe s, RecordSink sink, boolean waitForInFlight) {
+    private long drain(Stripe s, RecordSink sink, boolean waitForInFlight, long deadline) {
         long head = s.head;
         long limit = waitForInFlight ? (long) Stripe.TAIL.getVolatile(s) : head;
-        long deadline = 0;
         long drained = 0;
-        while (true) {
-            int slot = (int) (head & s.mask);
-            long seq = (long) SEQUENCE.getAcquire(s.sequence, slot);
-            if (seq == head + 1) {
-                int meta = s.meta[slot];
-                Object unknown = s.unknownName[slot];
-                s.unknownName[slot] = null;
-                sink.accept(s.latency[slot], meta, s.inputUnits[slot], s.outputUnits[slot], s.endNanos[slot],
-                        s.cpuNanos[slot], s.numeric, slot * numericWidth, s.categorical, slot * categoricalWidth,
-                        (String) unknown);
-                if ((meta & PROFILED) != 0 && categoricalWidth > 0) {
-                    // Let go of the caller's objects now rather than when the slot is next overwritten.
-                    Arrays.fill(s.categorical, slot * categoricalWidth, (slot + 1) * categoricalWidth, null);
-                }
-                SEQUENCE.setRelease(s.sequence, slot, head + s.capacity);
-                head++;
-                drained++;
-            } else if (head < limit) {
-                if (deadline == 0) {
-                    deadline = System.nanoTime() + IN_FLIGHT_WAIT_NANOS;
-                } else if (System.nanoTime() - deadline > 0) {
+        try {
+            while (true) {
+                int slot = (int) (head & s.mask);
+                long seq = (long) SEQUENCE.getAcquire(s.sequence, slot);
+                if (seq == head + 1) {
+                    try {
+                        int meta = s.meta[slot];
+                        sink.accept(s.latency[slot], meta, s.inputUnits[slot], s.outputUnits[slot],
+                                s.endNanos[slot], s.cpuNanos[slot], s.numeric, slot * numericWidth, s.categorical,
+                                slot * categoricalWidth, (String) s.unknownName[slot]);
+                    } catch (Throwable t) {
+                        // A record that cannot be aggregated (a caller's object whose toString throws, say) is
+                        // skipped, never retried: retrying would count it again or stall the stripe behind it.
+                        sink.failed(t);
+                    } finally {
+                        // Let go of the caller's objects now rather than when the slot is next overwritten.
+                        s.unknownName[slot] = null;
+                        if (categoricalWidth > 0) {
+                            Arrays.fill(s.categorical, slot * categoricalWidth, (slot + 1) * categoricalWidth, null);
+                        }
+                        SEQUENCE.setRelease(s.sequence, slot, head + s.capacity);
+                        head++;
+                        drained++;
+                    }
+                } else if (head < limit && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                } else {
                     break;
                 }
-                Thread.onSpinWait();
-            } else {
-                break;
             }
+        } finally {
+            s.head = head;
         }
-        s.head = head;
         return drained;
     }
 
@@ -185,6 +190,9 @@ final class RecordBuffer {
         void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long endNanos, long cpuNanos,
                     double[] numeric, int numericOffset, Object[] categorical, int categoricalOffset,
                     String unknownName);
+
+        /** A record could not be aggregated; it has been skipped. */
+        void failed(Throwable t);
     }
 
     /** Padding before the tail, so it does not share a cache line with the previous object's fields. */

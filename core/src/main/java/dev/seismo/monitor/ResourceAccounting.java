@@ -64,7 +64,7 @@ final class ResourceAccounting {
         lock.lock();
         try {
             attributor.addRequest(new Call(monitor, cpuNanos), endNanos - latencyNanos, endNanos,
-                    TokenUsage.of(inputUnits, outputUnits));
+                    TokenUsage.of(Math.max(0, inputUnits), Math.max(0, outputUnits)));
         } finally {
             lock.unlock();
         }

@@ -21,11 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread wait for the sink.
  *
  * <pre>{@code
- * SnapshotPublisher publisher = SnapshotPublisher.to(SnapshotSink.directory(dir)).replicaId("pod-7").build();
- * registry.addObserver(publisher);
+ * registry.addObserver(SnapshotPublisher.to(SnapshotSink.directory(dir)).replicaId("pod-7").build());
  * ...
- * registry.close();   // closes the open windows, which the publisher takes too
- * publisher.close();  // then delivers what it still holds, for up to closeTimeout
+ * registry.close();   // closes the open windows, which the publisher takes, then closes the publisher:
+ *                     // it delivers what it still holds, for up to closeTimeout
  * }</pre>
  *
  * <p><b>Design notes.</b> It is a {@link MonitorObserver} rather than a {@code WindowListener}: one registration
@@ -144,10 +143,16 @@ public final class SnapshotPublisher implements MonitorObserver, AutoCloseable {
         }
     }
 
+    /** The registry closed, after its last windows: this publisher closes too. */
+    @Override
+    public void onRegistryClosed() {
+        close();
+    }
+
     /**
      * Stops taking snapshots, delivers those buffered (retrying as usual) for up to the close timeout, then drops
-     * the rest and stops the thread, interrupting a sink still writing. Close the registry first, so that the windows
-     * it closes on shutdown are published. Idempotent.
+     * the rest and stops the thread, interrupting a sink still writing. Closing the registry closes its publishers
+     * after its last windows; close one by hand only to stop publishing earlier. Idempotent.
      */
     @Override
     public void close() {
