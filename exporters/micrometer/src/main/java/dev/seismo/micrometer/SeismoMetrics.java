@@ -24,8 +24,11 @@ import java.util.Set;
  * on a thread calling the model; gauges read the latest closed window (immutable) when the meter registry is
  * collected. Bind once per meter registry: each binding records every call, so two would count it twice.
  *
- * <p>Client-side percentiles and histogram buckets are left off, as Micrometer asks of libraries; switch them on
- * with a {@code MeterFilter}, with the boundaries {@link Metric#bucketBoundaries()} advises:
+ * <p>Timers and distribution summaries publish count, sum and maximum only: a library should not switch on
+ * client-side percentiles or histograms, which multiply the series. Switch histograms on with a {@code MeterFilter}:
+ * {@code percentilesHistogram(true)} gives Micrometer's own buckets (about 70 for a timer), and
+ * {@code serviceLevelObjectives} with {@link Metric#bucketBoundaries()} gives exactly the buckets the
+ * OpenTelemetry and Prometheus exporters use, so the three views can be compared bucket for bucket:
  *
  * <pre>{@code
  * meterRegistry.config().meterFilter(new MeterFilter() {
@@ -33,12 +36,18 @@ import java.util.Set;
  *         if (!id.getName().equals(Metric.INFERENCE_DURATION.otelName())) {
  *             return config;
  *         }
- *         return DistributionStatisticConfig.builder().percentilesHistogram(true)
- *                 .serviceLevelObjectives(0.001e9, 0.01e9, 0.1e9, 1e9, 10e9) // timers take nanoseconds
- *                 .build().merge(config);
+ *         return DistributionStatisticConfig.builder()
+ *                 .serviceLevelObjectives(Metric.INFERENCE_DURATION.bucketBoundaries().stream()
+ *                         .mapToDouble(seconds -> seconds * 1e9).toArray()) // a timer's are in nanoseconds
+ *                 .build().merge(config);                                    // or .percentilesHistogram(true)
  *     }
  * });
  * }</pre>
+ *
+ * <p>Under Micrometer's Prometheus registry the meters take the Prometheus names of {@code docs/metrics.md}, with
+ * two differences that are Micrometer's: a timer or summary without histogram is a Prometheus {@code summary}
+ * ({@code _count}, {@code _sum}) rather than a {@code histogram}, and each also has a gauge {@code <name>_max}
+ * (the largest value of the last few minutes), such as {@code model_inference_duration_seconds_max}.
  *
  * <p>Thread-safe: immutable; each setting returns a new binder.
  */
