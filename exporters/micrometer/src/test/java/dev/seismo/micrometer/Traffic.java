@@ -26,8 +26,17 @@ final class Traffic {
     final ManualClock clock = ManualClock.create();
     final InMemoryGpuReader gpuReader = InMemoryGpuReader.withDevices("NVIDIA H200");
     final GpuSampler gpus = GpuSampler.builder().reader(gpuReader).clock(clock).build();
-    final MonitorRegistry registry = MonitorRegistry.builder().clock(clock).gpu(gpus).build();
+    final MonitorRegistry registry;
     private final SplittableRandom random = new SplittableRandom(7);
+
+    Traffic() {
+        this(Duration.ofMillis(100));
+    }
+
+    /** A registry whose thread aggregates every {@code aggregationInterval}. */
+    Traffic(Duration aggregationInterval) {
+        registry = MonitorRegistry.builder().clock(clock).gpu(gpus).aggregationInterval(aggregationInterval).build();
+    }
 
     /** The reference the fraud model's windows are compared with: amount ~ N(0, 1), country DE or FR, score U(0, 1). */
     Profile reference() {
