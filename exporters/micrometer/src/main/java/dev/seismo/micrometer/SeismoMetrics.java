@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Shows the monitors of a {@link MonitorRegistry} in a Micrometer {@link MeterRegistry}, and through it in
@@ -53,7 +53,7 @@ import java.util.Set;
  */
 public final class SeismoMetrics implements MeterBinder {
 
-    private static final Set<String> OWN_KEYS = Set.of(Metric.Attributes.MODEL_NAME, Metric.Attributes.MODEL_VERSION,
+    private static final List<String> OWN_KEYS = List.of(Metric.Attributes.MODEL_NAME, Metric.Attributes.MODEL_VERSION,
             Metric.Attributes.OUTCOME, Metric.Attributes.ERROR_TYPE, Metric.Attributes.FEATURE,
             Metric.Attributes.METHOD, Metric.Attributes.TOKEN_TYPE, Metric.Attributes.CURRENCY,
             Metric.Attributes.GPU_ID, Metric.Attributes.GPU_NAME);
@@ -68,7 +68,7 @@ public final class SeismoMetrics implements MeterBinder {
         this.commonTags = commonTags;
     }
 
-    /** A binder for the monitors of {@code monitors}, with {@value CardinalityLimit#DEFAULT_MAX_VALUES} values per tag. */
+    /** A binder of the monitors of {@code monitors}, {@value CardinalityLimit#DEFAULT_MAX_VALUES} values per tag. */
     public static SeismoMetrics of(MonitorRegistry monitors) {
         return new SeismoMetrics(Objects.requireNonNull(monitors, "monitors"), CardinalityLimit.DEFAULT_MAX_VALUES,
                 Tags.empty());
@@ -104,7 +104,7 @@ public final class SeismoMetrics implements MeterBinder {
         return new SeismoMetrics(monitors, maxTagValues, commonTags.and(tags));
     }
 
-    /** Adds these tags, given as key, value, key, value, ..., to every Seismo meter; see {@link #commonTags(Iterable)}. */
+    /** Adds tags given as key, value, key, value, ... to every Seismo meter; see {@link #commonTags(Iterable)}. */
     public SeismoMetrics commonTags(String... keyValues) {
         return commonTags(Tags.of(keyValues));
     }
@@ -117,7 +117,7 @@ public final class SeismoMetrics implements MeterBinder {
         binding.bindGpusIfRead();
     }
 
-    /** The observer that records into {@code registry}, not yet added to the monitor registry: for tests. */
+    /** The observer that records into {@code registry}; {@link #bindTo} adds it, tests call it directly. */
     MeterBinding binding(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
         return new MeterBinding(registry, CardinalityLimit.perAttribute(maxTagValues), commonTags,
