@@ -449,6 +449,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         DriftReport report = drift == null ? null : drift.compare(this, profile);
         Window window = new Window(windowSequence++, reason, profile, report);
         history.addLast(window);
+        latestWindow = window; // before anyone is told, so what they read agrees with what they heard
         if (history.size() > windowHistory) {
             history.removeFirst();
             evictedWindows++;
@@ -479,7 +480,6 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 observerFailed(observer, e);
             }
         }
-        latestWindow = window;
     }
 
     @Override
