@@ -117,7 +117,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         this.valuesPerRecord = numeric + categorical;
         this.buffer = new RecordBuffer(stripes(), capacityPerStripe(numeric, categorical), numeric, categorical,
-                config.featureSampling, registry::wakeAggregator);
+                config.featureSampling, accounting != null || cpuTime != null, registry::wakeAggregator);
         this.features = new ProfileAccumulator(schema, config.profileOptions);
         this.scopes = ThreadLocal.withInitial(() -> new Inference(this, true));
         this.windowStartMillis = alignedStart(clock.currentTimeMillis());

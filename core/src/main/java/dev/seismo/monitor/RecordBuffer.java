@@ -1,5 +1,7 @@
 package dev.seismo.monitor;
 
+import dev.seismo.resource.ThreadCpuTime;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -45,31 +47,30 @@ final class RecordBuffer {
     private final int numericWidth;
     private final int categoricalWidth;
     private final int sampling;
+    private final boolean resources;
     private final Runnable wakeConsumer;
 
     /**
+     * @param resources    whether records carry their end time and CPU time (for resource attribution); without,
+     *                     those columns are neither allocated nor written
      * @param wakeConsumer run by a producer each time a stripe fills to another half of its capacity, so the
      *                     consumer drains before the stripe is full; it must not block
      */
     RecordBuffer(int stripeCount, int capacityPerStripe, int numericWidth, int categoricalWidth, int sampling,
-                 Runnable wakeConsumer) {
+                 boolean resources, Runnable wakeConsumer) {
         if (Integer.bitCount(stripeCount) != 1 || Integer.bitCount(capacityPerStripe) != 1) {
             throw new IllegalArgumentException("stripe count and capacity must be powers of two");
         }
         this.numericWidth = numericWidth;
         this.categoricalWidth = categoricalWidth;
         this.sampling = sampling;
+        this.resources = resources;
         this.wakeConsumer = wakeConsumer;
         this.stripes = new Stripe[stripeCount];
         for (int i = 0; i < stripeCount; i++) {
-            stripes[i] = new Stripe(capacityPerStripe, numericWidth, categoricalWidth);
+            stripes[i] = new Stripe(capacityPerStripe, numericWidth, categoricalWidth, resources);
         }
         this.stripeMask = stripeCount - 1;
-    }
-
-    /** The number of records the buffer holds when full. */
-    int capacity() {
-        return stripes.length * stripes[0].capacity;
     }
 
     /**
@@ -101,8 +102,10 @@ final class RecordBuffer {
             boolean profiled = sampling == 1 || pos % sampling == 0;
             int flags = (profiled ? PROFILED : 0) | (rec.hasUsage ? HAS_USAGE : 0);
             s.latency[slot] = latencyNanos;
-            s.endNanos[slot] = rec.endNanos;
-            s.cpuNanos[slot] = rec.cpuNanos;
+            if (resources) {
+                s.endNanos[slot] = rec.endNanos;
+                s.cpuNanos[slot] = rec.cpuNanos;
+            }
             s.meta[slot] = flags | (errorType << 8) | (Math.min(rec.unknownNames, 0xFFFF) << 16);
             s.inputUnits[slot] = rec.inputUnits;
             s.outputUnits[slot] = rec.outputUnits;
@@ -149,7 +152,8 @@ final class RecordBuffer {
                     try {
                         int meta = s.meta[slot];
                         sink.accept(s.latency[slot], meta, s.inputUnits[slot], s.outputUnits[slot],
-                                s.endNanos[slot], s.cpuNanos[slot], s.numeric, slot * numericWidth, s.categorical,
+                                resources ? s.endNanos[slot] : 0, resources ? s.cpuNanos[slot] : ThreadCpuTime.NOT_MEASURED,
+                                s.numeric, slot * numericWidth, s.categorical,
                                 slot * categoricalWidth, (String) s.unknownName[slot]);
                     } catch (Throwable t) {
                         // A record that cannot be aggregated (a caller's object whose toString throws, say) is
@@ -237,7 +241,7 @@ final class RecordBuffer {
         /** Consumer only. */
         long head;
 
-        Stripe(int capacity, int numericWidth, int categoricalWidth) {
+        Stripe(int capacity, int numericWidth, int categoricalWidth, boolean resources) {
             this.capacity = capacity;
             this.mask = capacity - 1;
             this.sequence = new long[capacity];
@@ -245,8 +249,8 @@ final class RecordBuffer {
                 sequence[i] = i;
             }
             this.latency = new long[capacity];
-            this.endNanos = new long[capacity];
-            this.cpuNanos = new long[capacity];
+            this.endNanos = resources ? new long[capacity] : null;
+            this.cpuNanos = resources ? new long[capacity] : null;
             this.meta = new int[capacity];
             this.inputUnits = new long[capacity];
             this.outputUnits = new long[capacity];

@@ -106,6 +106,22 @@ class SnapshotPublisherTest {
     }
 
     @Test
+    void closingTheRegistryPublishesItsLastWindowsThenClosesThePublisher() {
+        RecordingSink sink = new RecordingSink();
+        SnapshotPublisher publisher = observe(publisher(sink).build());
+        closeWindows(1);
+        replica.record(3, 5);
+
+        replica.close();
+
+        assertThat(publisher.stats()).isEqualTo(new SnapshotPublisher.Stats(2, 0, 0, 0, 0, 0));
+        assertThat(sink.written).extracting(s -> s.profile().callStats().orElseThrow().calls())
+                .containsExactly(3L, 2L);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .doesNotContain("seismo-snapshots");
+    }
+
+    @Test
     void aFailingSinkIsRetriedWithBackOffUntilItAcceptsTheWindow() throws Exception {
         try (Receiver receiver = new Receiver()) {
             receiver.failFirst.set(3);
