@@ -18,7 +18,8 @@ public final class SketchFootprint {
 
     public static void main(String[] args) {
         int defaultK = ProfileOptions.defaults().kllK();
-        int[] ks = {200, defaultK, 400};
+        int referenceK = ProfileOptions.reference().kllK();
+        int[] ks = {200, defaultK, 400, referenceK};
         long[] sizes = {1_000, 100_000, 1_000_000, 10_000_000};
         System.out.printf("%6s %12s %14s %14s %12s%n", "k", "values", "heap bytes max", "serialized", "rank error");
         SplittableRandom random = new SplittableRandom(7);
@@ -31,7 +32,8 @@ public final class SketchFootprint {
                 System.out.printf("%6d %12d %14d %14d %11.4f%%%s%n", k, n,
                         KllSketch.getMaxSerializedSizeBytes(k, n, KllSketch.SketchType.DOUBLES_SKETCH, true),
                         sketch.getSerializedSizeBytes(),
-                        100 * sketch.getNormalizedRankError(false), k == defaultK ? "   (default)" : "");
+                        100 * sketch.getNormalizedRankError(false),
+                        k == defaultK ? "   (defaults)" : k == referenceK ? "   (reference)" : "");
             }
         }
     }

@@ -201,16 +201,26 @@ public final class Inference implements AutoCloseable {
 
     /** Empties the inference after it was recorded, and hands a pooled scope back to its thread. */
     void clear() {
-        Arrays.fill(numeric, Double.NaN);
-        Arrays.fill(categorical, null);
+        // Guarded stores: the common call has no categorical values, no error and no unknown name, and a reference
+        // store it can skip is a GC write barrier it does not pay.
+        if (numeric.length > 0) {
+            Arrays.fill(numeric, Double.NaN);
+        }
+        if (categorical.length > 0) {
+            Arrays.fill(categorical, null);
+        }
         startNanos = NOT_STARTED;
         latencyNanos = -1;
-        error = null;
+        if (error != null) {
+            error = null;
+        }
         inputUnits = 0;
         outputUnits = 0;
         hasUsage = false;
         unknownNames = 0;
-        firstUnknownName = null;
+        if (firstUnknownName != null) {
+            firstUnknownName = null;
+        }
         endNanos = 0;
         cpuNanos = ThreadCpuTime.NOT_MEASURED;
         if (pooled) {

@@ -42,7 +42,7 @@ public final class ProfileOptions {
 
     /**
      * For reference profiles: kllK 1024 (rank error about 0.3%), frequentItemsMapSize 1024 (counts exact up to 768
-     * categories), hllLgK 12, maxCategoryLength 128. About 25 KB per numeric feature.
+     * categories), hllLgK 12, maxCategoryLength 128. About 25 KB per numeric feature (docs/PERFORMANCE.md).
      */
     public static ProfileOptions reference() {
         return REFERENCE;
