@@ -345,7 +345,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         calls.record(latencyNanos, errorType, inputUnits, outputUnits, hasUsage, profiled);
         observeCalls(latencyNanos, errorType, 1);
         if (hasUsage) {
-            observeUsage(inputUnits, outputUnits);
+            observeUsage(inputUnits, outputUnits, 1);
         }
         if (accounting != null) {
             accounting.addCall(this, endNanos, latencyNanos, inputUnits, outputUnits, cpuNanos);
@@ -384,10 +384,10 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
-    void observeUsage(long inputUnits, long outputUnits) {
+    void observeUsage(long inputUnits, long outputUnits, long calls) {
         for (MonitorObserver observer : observers) {
             try {
-                observer.onUsage(this, inputUnits, outputUnits);
+                observer.onUsage(this, inputUnits, outputUnits, calls);
             } catch (RuntimeException e) {
                 observerFailed(observer, e);
             }

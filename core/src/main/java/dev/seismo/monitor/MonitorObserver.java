@@ -30,8 +30,11 @@ public interface MonitorObserver {
     default void onCalls(ModelMonitor monitor, long latencyNanos, String errorType, long count) {
     }
 
-    /** A call's usage (tokens or other units) was aggregated; overflowed calls arrive summed. */
-    default void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
+    /**
+     * The usage (tokens or other units) of {@code calls} calls was aggregated: usually one call; calls that took the
+     * overflow path arrive summed, so a per-call distribution records the mean {@code calls} times.
+     */
+    default void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits, long calls) {
     }
 
     /** Feature values of {@code records} calls were shed because aggregation fell behind. */

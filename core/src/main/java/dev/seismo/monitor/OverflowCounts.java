@@ -91,7 +91,7 @@ final class OverflowCounts {
         observe(observed, recycledError, Long.bitCount(errorCodesSeen) == 1
                 ? types.nameOf(Long.numberOfTrailingZeros(errorCodesSeen)) : ErrorTypes.OTHER_NAME);
         if (withUsage > 0) {
-            observed.observeUsage(in, out);
+            observed.observeUsage(in, out, withUsage);
         }
         if (shed > 0) {
             observed.observeShed(shed, shedValues);

@@ -251,12 +251,14 @@ public final class SnapshotPublisher implements MonitorObserver, AutoCloseable {
 
     private void deliver(ProfileSnapshot snapshot) {
         for (int attempt = 1; ; attempt++) {
-            Exception failure;
+            Throwable failure;
             try {
                 sink.write(snapshot);
                 succeeded();
                 return;
-            } catch (Exception e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // a sink's Error (a missing class, say) is a failure too, not the thread's end
                 failure = e;
             }
             if (!failed(snapshot, failure, attempt) || !pause(backoff.delayNanos(attempt))) {
@@ -283,7 +285,7 @@ public final class SnapshotPublisher implements MonitorObserver, AutoCloseable {
     }
 
     /** Counts a failed write; true if it is to be retried. */
-    private boolean failed(ProfileSnapshot snapshot, Exception failure, int attempt) {
+    private boolean failed(ProfileSnapshot snapshot, Throwable failure, int attempt) {
         boolean stopped;
         boolean retry;
         lock.lock();

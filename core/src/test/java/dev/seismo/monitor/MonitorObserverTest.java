@@ -34,7 +34,7 @@ class MonitorObserverTest {
         }
 
         @Override
-        public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
+        public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits, long calls) {
             heard.add("usage " + inputUnits + "/" + outputUnits);
         }
 

@@ -67,8 +67,8 @@ final class MeterBinding implements MonitorObserver {
     }
 
     @Override
-    public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
-        meters(monitor).usage(inputUnits, outputUnits);
+    public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits, long calls) {
+        meters(monitor).usage(inputUnits, outputUnits, calls);
     }
 
     @Override

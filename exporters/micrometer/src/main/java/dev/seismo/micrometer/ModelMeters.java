@@ -106,14 +106,16 @@ final class ModelMeters {
         return new CallMeters(duration, counter(Metric.INFERENCE_CALLS, callTags));
     }
 
-    void usage(long inputUnits, long outputUnits) {
+    void usage(long inputUnits, long outputUnits, long calls) {
         TokenMeters t = tokens;
         if (t == null) {
             t = new TokenMeters(summary(tags.and(TOKEN_TYPE, INPUT)), summary(tags.and(TOKEN_TYPE, OUTPUT)));
             tokens = t;
         }
-        t.input.record(inputUnits);
-        t.output.record(outputUnits);
+        for (long i = 0; i < calls; i++) { // overflowed calls arrive summed: their mean, once per call
+            t.input.record((double) inputUnits / calls);
+            t.output.record((double) outputUnits / calls);
+        }
     }
 
     private DistributionSummary summary(Tags summaryTags) {
@@ -147,9 +149,12 @@ final class ModelMeters {
         add(money, cost.total());
     }
 
-    /** Adds a positive amount: a NaN (a reading the hardware lacks) or a negative one would break a counter's sum. */
+    /**
+     * Adds a positive, finite amount: a NaN (a reading the hardware lacks), an infinity or a negative amount would
+     * break a counter's sum for good.
+     */
     private static void add(Counter counter, double amount) {
-        if (amount > 0) {
+        if (amount > 0 && Double.isFinite(amount)) {
             counter.increment(amount);
         }
     }

@@ -40,7 +40,7 @@ final class CallRecorder implements MonitorObserver {
     private final DoubleCounter cpuTime;
     private final DoubleCounter gpuTime;
     private final DoubleCounter energy;
-    // The registry cannot remove an observer, so a closed exporter stays registered and ignores what it hears.
+    // Set on close, just before the registry forgets this observer: what is still in flight is ignored.
     private volatile boolean closed;
 
     CallRecorder(Meter meter, CardinalityLimit limit) {
@@ -108,13 +108,15 @@ final class CallRecorder implements MonitorObserver {
     }
 
     @Override
-    public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits) {
-        if (closed) {
+    public void onUsage(ModelMonitor monitor, long inputUnits, long outputUnits, long calls) {
+        if (closed || calls < 1) {
             return;
         }
         ModelAttributes model = attributes(monitor);
-        tokens.record(inputUnits, model.inputTokens());
-        tokens.record(outputUnits, model.outputTokens());
+        for (long i = 0; i < calls; i++) { // overflowed calls arrive summed: their mean, once per call
+            tokens.record(inputUnits / calls, model.inputTokens());
+            tokens.record(outputUnits / calls, model.outputTokens());
+        }
     }
 
     @Override

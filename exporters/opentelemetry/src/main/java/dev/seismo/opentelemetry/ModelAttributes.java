@@ -40,9 +40,11 @@ final class ModelAttributes {
         this.limit = limit;
         this.model = Attributes.of(MODEL_NAME, limit.apply(MODEL_NAME.getKey(), monitor.name()),
                 MODEL_VERSION, limit.apply(MODEL_VERSION.getKey(), monitor.version()));
-        this.success = with(with(model, OUTCOME, Metric.Attributes.SUCCESS), ERROR_TYPE, Metric.Attributes.NO_ERROR);
-        this.inputTokens = with(model, TOKEN_TYPE, Metric.Attributes.INPUT);
-        this.outputTokens = with(model, TOKEN_TYPE, Metric.Attributes.OUTPUT);
+        // Fixed values take no room under the cap, as in the other views: only open-ended values are limited.
+        this.success = model.toBuilder().put(OUTCOME, Metric.Attributes.SUCCESS)
+                .put(ERROR_TYPE, Metric.Attributes.NO_ERROR).build();
+        this.inputTokens = model.toBuilder().put(TOKEN_TYPE, Metric.Attributes.INPUT).build();
+        this.outputTokens = model.toBuilder().put(TOKEN_TYPE, Metric.Attributes.OUTPUT).build();
     }
 
     /** model.name and model.version. */
@@ -56,7 +58,7 @@ final class ModelAttributes {
             return success;
         }
         return errors.computeIfAbsent(errorType,
-                type -> with(with(model, OUTCOME, Metric.Attributes.ERROR), ERROR_TYPE, type));
+                type -> with(model.toBuilder().put(OUTCOME, Metric.Attributes.ERROR).build(), ERROR_TYPE, type));
     }
 
     Attributes inputTokens() {

@@ -57,7 +57,7 @@ public final class SeismoOpenTelemetry implements AutoCloseable {
         return new Builder(Objects.requireNonNull(registry, "registry"));
     }
 
-    /** The registry observer, for tests that feed it what core does not emit yet (costs). */
+    /** The registry observer, for tests that feed it exact amounts (costs). */
     MonitorObserver observer() {
         return recorder;
     }

@@ -86,7 +86,7 @@ final class Traffic implements AutoCloseable {
         monitor.flush();
     }
 
-    /** What core does not emit yet: a cost settlement, and shed records, handed to the exporter's observer. */
+    /** Exact amounts handed to the exporter's observer: a cost settlement, and shed records. */
     static void settle(SeismoOpenTelemetry exporter, ModelMonitor monitor) {
         exporter.observer().onCost(monitor, RESOURCES, COST, EMISSIONS_GRAMS);
         exporter.observer().onShed(monitor, 3, 9);
