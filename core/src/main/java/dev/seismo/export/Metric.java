@@ -77,6 +77,8 @@ public enum Metric {
         public static final String METHOD = "model.drift.method";
         public static final String TOKEN_TYPE = "gen_ai.token.type";
         public static final String CURRENCY = "currency";
+        /** {@value #GPU} on every GPU metric, as the hardware semantic conventions ask, so sums over hw.* do not mix. */
+        public static final String HW_TYPE = "hw.type";
         public static final String GPU_ID = "hw.id";
         public static final String GPU_NAME = "hw.name";
 
@@ -85,6 +87,8 @@ public enum Metric {
         /** {@link #OUTCOME} values. */
         public static final String SUCCESS = "success";
         public static final String ERROR = "error";
+        /** {@link #HW_TYPE} of a GPU. */
+        public static final String GPU = "gpu";
         /** {@link #TOKEN_TYPE} values. */
         public static final String INPUT = "input";
         public static final String OUTPUT = "output";
@@ -106,7 +110,7 @@ public enum Metric {
                 Attributes.FEATURE, Attributes.METHOD);
         static final List<String> COST = List.of(Attributes.MODEL_NAME, Attributes.MODEL_VERSION,
                 Attributes.CURRENCY);
-        static final List<String> GPU = List.of(Attributes.GPU_ID, Attributes.GPU_NAME);
+        static final List<String> GPU = List.of(Attributes.HW_TYPE, Attributes.GPU_ID, Attributes.GPU_NAME);
     }
 
     private static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 import static dev.seismo.export.Metric.Attributes.GPU_ID;
+import static dev.seismo.export.Metric.Attributes.HW_TYPE;
 import static dev.seismo.export.Metric.Attributes.GPU_NAME;
 
 /**
@@ -67,7 +68,7 @@ final class GpuMeters {
             // Gauges of different GPUs cannot be added up under one series.
             return;
         }
-        Tags tags = commonTags.and(GPU_ID, id, GPU_NAME, name);
+        Tags tags = commonTags.and(HW_TYPE, Metric.Attributes.GPU, GPU_ID, id, GPU_NAME, name);
         String uuid = first.device().uuid();
         gauge(Metric.GPU_UTILIZATION, tags, uuid, GpuSample::utilization);
         gauge(Metric.GPU_MEMORY_USAGE, tags, uuid, s -> s.memoryUsedBytes());

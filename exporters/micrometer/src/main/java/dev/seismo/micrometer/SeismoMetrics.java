@@ -56,7 +56,7 @@ public final class SeismoMetrics implements MeterBinder {
     private static final List<String> OWN_KEYS = List.of(Metric.Attributes.MODEL_NAME, Metric.Attributes.MODEL_VERSION,
             Metric.Attributes.OUTCOME, Metric.Attributes.ERROR_TYPE, Metric.Attributes.FEATURE,
             Metric.Attributes.METHOD, Metric.Attributes.TOKEN_TYPE, Metric.Attributes.CURRENCY,
-            Metric.Attributes.GPU_ID, Metric.Attributes.GPU_NAME);
+            Metric.Attributes.HW_TYPE, Metric.Attributes.GPU_ID, Metric.Attributes.GPU_NAME);
 
     private final MonitorRegistry monitors;
     private final int maxTagValues;

@@ -117,8 +117,8 @@ class PrometheusScrapeTest {
                 "model_feature_missing_ratio{model_feature=\"amount\",model_name=\"fraud\",model_version=\"3\"}"
                         + " 0.01",
                 "model_inference_cost_total{currency=\"USD\",model_name=\"fraud\",model_version=\"3\"} 0.875",
-                "hw_gpu_utilization_ratio{hw_id=\"GPU-in-memory-0\",hw_name=\"NVIDIA H200\"} 0.75",
-                "hw_energy_joules_total{hw_id=\"GPU-in-memory-0\",hw_name=\"NVIDIA H200\"} 1000.0");
+                "hw_gpu_utilization_ratio{hw_id=\"GPU-in-memory-0\",hw_name=\"NVIDIA H200\",hw_type=\"gpu\"} 0.75",
+                "hw_energy_joules_total{hw_id=\"GPU-in-memory-0\",hw_name=\"NVIDIA H200\",hw_type=\"gpu\"} 1000.0");
     }
 
     /** The filter the SeismoMetrics Javadoc shows, for both histograms. */

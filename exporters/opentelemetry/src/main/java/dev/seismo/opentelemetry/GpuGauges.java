@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class GpuGauges {
 
+    private static final AttributeKey<String> HW_TYPE = AttributeKey.stringKey(Metric.Attributes.HW_TYPE);
     private static final AttributeKey<String> GPU_ID = AttributeKey.stringKey(Metric.Attributes.GPU_ID);
     private static final AttributeKey<String> GPU_NAME = AttributeKey.stringKey(Metric.Attributes.GPU_NAME);
 
@@ -68,7 +69,7 @@ final class GpuGauges {
         // As for the model gauges: GPUs past the cardinality limit share one series, and the first one read shows.
         Set<Attributes> seen = new HashSet<>();
         for (GpuSample sample : sampler.latest()) {
-            Attributes a = devices.computeIfAbsent(sample.device(), d -> Attributes.of(
+            Attributes a = devices.computeIfAbsent(sample.device(), d -> Attributes.of(HW_TYPE, Metric.Attributes.GPU,
                     GPU_ID, limit.apply(GPU_ID.getKey(), d.uuid()), GPU_NAME, limit.apply(GPU_NAME.getKey(), d.name())));
             if (!seen.add(a)) {
                 continue;

@@ -215,7 +215,7 @@ public final class SeismoCollector {
     private Points gpuPoints(Metric metric, ToDoubleFunction<GpuSample> reading) {
         Points points = new Points(metric, limit);
         for (GpuSample s : monitors.gpu().map(GpuSampler::latest).orElse(List.of())) {
-            points.add(reading.applyAsDouble(s), s.device().uuid(), s.device().name());
+            points.add(reading.applyAsDouble(s), Metric.Attributes.GPU, s.device().uuid(), s.device().name());
         }
         return points;
     }
