@@ -78,7 +78,15 @@ final class DriftCommand implements Callable<Integer> {
         Profile ref = ProfileJson.read(reference);
         Profile cur = isProfile(current) ? ProfileJson.read(current)
                 : CsvProfiler.builder().typesFrom(ref.schema()).options(ref.options()).build().profile(current);
-        DriftReport report = DriftDetector.of(DriftConfig.builder().policy(policy).build()).compare(ref, cur);
+        if (cur.rows() == 0) {
+            throw new InputException(current + " has no rows to compare");
+        }
+        DriftReport report;
+        try {
+            report = DriftDetector.of(DriftConfig.builder().policy(policy).build()).compare(ref, cur);
+        } catch (IllegalArgumentException e) { // a feature numeric in one profile and categorical in the other
+            throw new InputException(current + " cannot be compared with " + reference + ": " + e.getMessage());
+        }
         if (report.features().isEmpty()) {
             throw new InputException(current + " has no feature in common with " + reference
                     + "; compare data of the same model");

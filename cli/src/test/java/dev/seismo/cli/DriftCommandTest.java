@@ -105,6 +105,30 @@ class DriftCommandTest {
     }
 
     @Test
+    void aFeatureOfAnotherTypeInTheCurrentProfileIsAOneLineError() throws IOException {
+        Path csv = write("current.csv", "age,country,income\nold,DE,1\nyoung,FR,2\n");
+        Path current = dir.resolve("current.json");
+        Cli.run("profile", "--input", csv.toString(), "--output", current.toString());
+
+        Cli.Result result = Cli.run("drift", "-r", reference.toString(), "-c", current.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("seismo: error: " + current + " cannot be compared with " + reference)
+                .contains("age").doesNotContain("\tat ");
+    }
+
+    @Test
+    void anEmptyCurrentFileIsAOneLineError() throws IOException {
+        Path current = write("current.csv", "age,country,income\n");
+
+        Cli.Result result = Cli.run("drift", "-r", reference.toString(), "-c", current.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("seismo: error: " + current + " has no rows to compare"
+                + System.lineSeparator());
+    }
+
+    @Test
     void anUnknownPolicyIsAUsageError() {
         Cli.Result result = Cli.run("drift", "-r", reference.toString(), "-c", reference.toString(),
                 "--policy", "strict");

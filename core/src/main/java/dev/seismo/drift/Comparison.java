@@ -7,6 +7,7 @@ import dev.seismo.profile.NumericProfile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -343,9 +344,22 @@ final class Comparison {
         if (!b.comparable()) {
             return b.build();
         }
+        // A purged frequent-items sketch tracks only its frequent categories: one it dropped has an estimate of 0
+        // though its mass is in the rest. So a category gets a bin of its own only where every purged side still
+        // tracks it; the others, with the rest of the mass, make one more bin on both sides.
+        Set<String> refTracked = new HashSet<>();
+        ref.frequentItems().forEach(item -> refTracked.add(item.value()));
+        Set<String> curTracked = new HashSet<>();
+        cur.frequentItems().forEach(item -> curTracked.add(item.value()));
         Set<String> categories = new LinkedHashSet<>();
-        ref.frequentItems().forEach(item -> categories.add(item.value()));
-        cur.frequentItems().forEach(item -> categories.add(item.value()));
+        for (List<ItemCount> items : List.of(ref.frequentItems(), cur.frequentItems())) {
+            for (ItemCount item : items) {
+                String c = item.value();
+                if ((ref.countsExact() || refTracked.contains(c)) && (cur.countsExact() || curTracked.contains(c))) {
+                    categories.add(c);
+                }
+            }
+        }
         int size = categories.size();
         double refSum = 0;
         double curSum = 0;
@@ -361,7 +375,6 @@ final class Comparison {
             labels.add(category);
             i++;
         }
-        // A purged frequent-items sketch no longer holds every category: the rest of the mass is one more bin.
         rc[size] = Math.max(0, ref.count() - refSum);
         cc[size] = Math.max(0, cur.count() - curSum);
         boolean other = rc[size] > 0 || cc[size] > 0;

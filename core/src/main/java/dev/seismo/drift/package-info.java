@@ -43,8 +43,9 @@
  *       fraction of a percent in rank (or another quantile definition) brings c values in and changes its term
  *       by about p ln(c + 1).</li>
  *   <li>Categorical statistics and {@code chi2}: exact while the frequent-items sketches are exact
- *       ({@code CategoricalProfile.countsExact()}); beyond that the dropped categories form one more bin of the
- *       remaining mass, and counts carry the sketch's maximum error. Low-cardinality numeric counts are exact while
+ *       ({@code CategoricalProfile.countsExact()}); beyond that only the categories every purged sketch still tracks
+ *       keep bins of their own, the others join one more bin of the remaining mass on both sides (and are never
+ *       reported unseen), and counts carry the sketch's maximum error. Low-cardinality numeric counts are exact while
  *       the sketch is, and for up to three distinct values always (from the exact moments); otherwise they are
  *       the sketch's weights.</li>
  *   <li>{@code missing_ratio}, {@code invalid_ratio} and counts: exact.</li>

@@ -21,7 +21,7 @@ public final class ProfileOptions {
     static final int MAX_HLL_LG_K = 21;
 
     private static final ProfileOptions DEFAULTS = new Builder().build();
-    private static final ProfileOptions REFERENCE = new Builder().kllK(1024).frequentItemsMapSize(1024).build();
+    private static final ProfileOptions REFERENCE = new Builder().kllK(1024).frequentItemsMapSize(4096).build();
 
     private final int kllK;
     private final int frequentItemsMapSize;
@@ -41,8 +41,8 @@ public final class ProfileOptions {
     }
 
     /**
-     * For reference profiles: kllK 1024 (rank error about 0.3%), frequentItemsMapSize 1024 (counts exact up to 768
-     * categories), hllLgK 12, maxCategoryLength 128. About 25 KB per numeric feature (docs/PERFORMANCE.md).
+     * For reference profiles: kllK 1024 (rank error about 0.3%), frequentItemsMapSize 4096 (counts exact up to
+     * 3,072 categories), hllLgK 12, maxCategoryLength 128. About 25 KB per numeric feature (docs/PERFORMANCE.md).
      */
     public static ProfileOptions reference() {
         return REFERENCE;
