@@ -130,11 +130,15 @@ final class Comparison {
         double refNoise = sketchNoise(ref, rv);
         double curNoise = sketchNoise(cur, cv);
 
-        TreeMap<Double, double[]> values = distinctValues(ref, rv, cur, cv, lowCardinality);
+        TreeMap<Double, double[]> values = exactCounts(ref, cur, lowCardinality);
+        boolean counted = values != null;
+        if (!counted) {
+            values = distinctValues(ref, rv, cur, cv, lowCardinality);
+        }
         if (values != null) {
             b.lowCardinality = true;
-            boolean refExact = valueCounts(ref, rv, values, 0);
-            boolean curExact = valueCounts(cur, cv, values, 1);
+            boolean refExact = counted || valueCounts(ref, rv, values, 0);
+            boolean curExact = counted || valueCounts(cur, cv, values, 1);
             double[] rc = new double[values.size()];
             double[] cc = new double[values.size()];
             List<String> labels = new ArrayList<>(values.size());
@@ -171,6 +175,22 @@ final class Comparison {
         }
         double sd = SKETCH_NOISE_PER_RANK_ERROR * p.normalizedRankError();
         return sd * sd;
+    }
+
+    /**
+     * Both profiles' exact counts by value, when both kept them and they have at most {@code max} distinct values
+     * together; null otherwise.
+     */
+    private static TreeMap<Double, double[]> exactCounts(NumericProfile ref, NumericProfile cur, int max) {
+        var refCounts = ref.exactValueCounts();
+        var curCounts = cur.exactValueCounts();
+        if (refCounts.isEmpty() || curCounts.isEmpty()) {
+            return null;
+        }
+        TreeMap<Double, double[]> values = new TreeMap<>();
+        refCounts.get().forEach((v, n) -> values.computeIfAbsent(v, k -> new double[2])[0] = n);
+        curCounts.get().forEach((v, n) -> values.computeIfAbsent(v, k -> new double[2])[1] = n);
+        return values.size() <= max ? values : null;
     }
 
     /**

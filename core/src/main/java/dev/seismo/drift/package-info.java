@@ -45,9 +45,9 @@
  *   <li>Categorical statistics and {@code chi2}: exact while the frequent-items sketches are exact
  *       ({@code CategoricalProfile.countsExact()}); beyond that only the categories every purged sketch still tracks
  *       keep bins of their own, the others join one more bin of the remaining mass on both sides (and are never
- *       reported unseen), and counts carry the sketch's maximum error. Low-cardinality numeric counts are exact while
- *       the sketch is, and for up to three distinct values always (from the exact moments); otherwise they are
- *       the sketch's weights.</li>
+ *       reported unseen), and counts carry the sketch's maximum error. Low-cardinality numeric counts are exact: profiles keep
+ *       the exact count of each value while a feature takes at most 32 (older profiles without them fall back to
+ *       the sketch, exact up to three values from the moments).</li>
  *   <li>{@code missing_ratio}, {@code invalid_ratio} and counts: exact.</li>
  * </ul>
  */

@@ -2,8 +2,12 @@ package dev.seismo.profile;
 
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.FeatureType;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.DoublesSketchSortedView;
@@ -11,7 +15,9 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
- * The profile of a numeric feature: exact count, moments, minimum and maximum, and a KLL quantile sketch.
+ * The profile of a numeric feature: exact count, moments, minimum and maximum, a KLL quantile sketch, and while the
+ * feature took at most {@value #MAX_EXACT_VALUES} distinct values, the exact count of each (a flag, a rating, a
+ * small code), so low-cardinality features compare on exact counts however much the sketch compacted.
  *
  * <p>Quantiles and ranks are the sketch's, so they are off by at most {@link #normalizedRankError()} in rank with
  * 99% confidence; everything else is exact up to floating-point rounding.
@@ -33,9 +39,17 @@ public final class NumericProfile implements FeatureProfile {
     private final int kllK;
     private final double normalizedRankError;
     private final DoublesSketchSortedView view;
+    /** Distinct values ascending and their counts, or null once more than MAX_EXACT_VALUES were seen. */
+    private final double[] exactValues;
+    private final long[] exactCounts;
+
+    /** The most distinct values whose counts a profile keeps exactly. */
+    public static final int MAX_EXACT_VALUES = 32;
 
     private NumericProfile(Feature feature, long count, long missing, long invalid, double mean, double m2,
-            double min, double max, byte[] kll, KllDoublesSketch sketch) {
+            double min, double max, byte[] kll, KllDoublesSketch sketch, double[] exactValues, long[] exactCounts) {
+        this.exactValues = exactValues;
+        this.exactCounts = exactCounts;
         this.feature = feature;
         this.count = count;
         this.missing = missing;
@@ -59,6 +73,18 @@ public final class NumericProfile implements FeatureProfile {
      */
     static NumericProfile of(Feature feature, long count, long missing, long invalid, double mean, double m2,
             double min, double max, byte[] kll) {
+        return of(feature, count, missing, invalid, mean, m2, min, max, kll, null, null);
+    }
+
+    /**
+     * A profile from its parts, with the exact count of each distinct value ({@code exactValues} ascending), or
+     * nulls when there were too many values to keep.
+     *
+     * @throws IllegalArgumentException if the parts do not agree
+     */
+    static NumericProfile of(Feature feature, long count, long missing, long invalid, double mean, double m2,
+            double min, double max, byte[] kll, double[] exactValues, long[] exactCounts) {
+        checkExact(count, exactValues, exactCounts);
         Objects.requireNonNull(feature, "feature");
         if (feature.type() != FeatureType.NUMERIC) {
             throw new IllegalArgumentException("feature '" + feature.name() + "' is " + feature.type()
@@ -72,13 +98,39 @@ public final class NumericProfile implements FeatureProfile {
         }
         if (count == 0) {
             return new NumericProfile(feature, 0, missing, invalid, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    kll, sketch);
+                    kll, sketch, exactValues, exactCounts);
         }
         if (!Double.isFinite(mean) || !(m2 >= 0) || !Double.isFinite(min) || !Double.isFinite(max) || min > max) {
             throw new IllegalArgumentException("moments out of range: mean=" + mean + ", m2=" + m2 + ", min=" + min
                     + ", max=" + max);
         }
-        return new NumericProfile(feature, count, missing, invalid, mean, m2, min, max, kll, sketch);
+        if (exactValues != null && exactValues.length > 0
+                && (exactValues[0] != min || exactValues[exactValues.length - 1] != max)) {
+            throw new IllegalArgumentException("the exact values run from " + exactValues[0] + " to "
+                    + exactValues[exactValues.length - 1] + " but min is " + min + " and max " + max);
+        }
+        return new NumericProfile(feature, count, missing, invalid, mean, m2, min, max, kll, sketch, exactValues,
+                exactCounts);
+    }
+
+    private static void checkExact(long count, double[] values, long[] counts) {
+        if (values == null && counts == null) {
+            return;
+        }
+        if (values == null || counts == null || values.length != counts.length || values.length > MAX_EXACT_VALUES) {
+            throw new IllegalArgumentException("exact values and counts must come together, at most "
+                    + MAX_EXACT_VALUES + " of each");
+        }
+        long total = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i]) || (i > 0 && !(values[i] > values[i - 1])) || counts[i] < 1) {
+                throw new IllegalArgumentException("exact values must be finite and ascending with counts >= 1");
+            }
+            total += counts[i];
+        }
+        if (total != count) {
+            throw new IllegalArgumentException("the exact counts add up to " + total + " but count is " + count);
+        }
     }
 
     private static KllDoublesSketch heapify(byte[] kll) {
@@ -244,8 +296,47 @@ public final class NumericProfile implements FeatureProfile {
                 sketch.merge(heapify(profiles.get(i).kll));
             }
         }
+        TreeMap<Double, Long> exact = new TreeMap<>();
+        for (NumericProfile p : profiles) {
+            if (p.exactValues == null) {
+                exact = null;
+                break;
+            }
+            for (int i = 0; i < p.exactValues.length; i++) {
+                exact.merge(p.exactValues[i], p.exactCounts[i], Long::sum);
+            }
+        }
+        double[] values = null;
+        long[] counts = null;
+        if (exact != null && exact.size() <= MAX_EXACT_VALUES) {
+            values = exact.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+            counts = exact.values().stream().mapToLong(Long::longValue).toArray();
+        }
         return new NumericProfile(first.feature, count, missing, invalid, mean, m2, min, max, sketch.toByteArray(),
-                sketch);
+                sketch, values, counts);
+    }
+
+    /**
+     * The exact count of each distinct value, ascending, while the feature took at most {@value #MAX_EXACT_VALUES}
+     * (empty after more).
+     */
+    public Optional<SortedMap<Double, Long>> exactValueCounts() {
+        if (exactValues == null) {
+            return Optional.empty();
+        }
+        SortedMap<Double, Long> counts = new TreeMap<>();
+        for (int i = 0; i < exactValues.length; i++) {
+            counts.put(exactValues[i], exactCounts[i]);
+        }
+        return Optional.of(Collections.unmodifiableSortedMap(counts));
+    }
+
+    double[] exactValuesUnsafe() {
+        return exactValues;
+    }
+
+    long[] exactCountsUnsafe() {
+        return exactCounts;
     }
 
     @Override

@@ -44,6 +44,10 @@ public final class ProfileAccumulator {
     private final double[] numMin;
     private final double[] numMax;
     private final KllDoublesSketch[] kll;
+    /** Per numeric feature, its distinct values so far and their counts; size -1 once there were too many. */
+    private final double[][] exactValues;
+    private final long[][] exactCounts;
+    private final int[] exactSize;
 
     private final long[] catCount;
     private final long[] catMissing;
@@ -65,6 +69,9 @@ public final class ProfileAccumulator {
         numMin = new double[n];
         numMax = new double[n];
         kll = new KllDoublesSketch[n];
+        exactValues = new double[n][NumericProfile.MAX_EXACT_VALUES];
+        exactCounts = new long[n][NumericProfile.MAX_EXACT_VALUES];
+        exactSize = new int[n];
         int c = schema.categorical().size();
         catCount = new long[c];
         catMissing = new long[c];
@@ -118,6 +125,29 @@ public final class ProfileAccumulator {
                 numMax[numericIndex] = value;
             }
             kll[numericIndex].update(value);
+            countExactly(numericIndex, value == 0 ? 0.0 : value); // +0.0 and -0.0 are one value to a user
+        }
+    }
+
+    /** Counts a value exactly while the feature has taken few enough distinct values; no allocation. */
+    private void countExactly(int i, double value) {
+        int size = exactSize[i];
+        if (size < 0) {
+            return;
+        }
+        double[] values = exactValues[i];
+        for (int k = 0; k < size; k++) {
+            if (values[k] == value) {
+                exactCounts[i][k]++;
+                return;
+            }
+        }
+        if (size < values.length) {
+            values[size] = value;
+            exactCounts[i][size] = 1;
+            exactSize[i] = size + 1;
+        } else {
+            exactSize[i] = -1;
         }
     }
 
@@ -235,8 +265,24 @@ public final class ProfileAccumulator {
         for (Feature f : schema.features()) {
             int i = schema.numericIndex(f.name());
             if (i >= 0) {
+                double[] values = null;
+                long[] counts = null;
+                if (exactSize[i] >= 0) {
+                    Integer[] order = new Integer[exactSize[i]];
+                    for (int k = 0; k < order.length; k++) {
+                        order[k] = k;
+                    }
+                    double[] seen = exactValues[i];
+                    Arrays.sort(order, (a, b) -> Double.compare(seen[a], seen[b]));
+                    values = new double[order.length];
+                    counts = new long[order.length];
+                    for (int k = 0; k < order.length; k++) {
+                        values[k] = seen[order[k]];
+                        counts[k] = exactCounts[i][order[k]];
+                    }
+                }
                 features.add(NumericProfile.of(f, numCount[i], numMissing[i], numInvalid[i], numMean[i], numM2[i],
-                        numMin[i], numMax[i], kll[i].toByteArray()));
+                        numMin[i], numMax[i], kll[i].toByteArray(), values, counts));
             } else {
                 i = schema.categoricalIndex(f.name());
                 features.add(CategoricalProfile.of(f, catCount[i], catMissing[i], catInvalid[i], catTruncated[i],
@@ -258,6 +304,7 @@ public final class ProfileAccumulator {
         for (KllDoublesSketch s : kll) {
             s.reset();
         }
+        Arrays.fill(exactSize, 0);
         Arrays.fill(catCount, 0);
         Arrays.fill(catMissing, 0);
         Arrays.fill(catInvalid, 0);

@@ -39,6 +39,7 @@ import org.HdrHistogram.Histogram;
  *  "features": [
  *    {"name": "amount", "type": "NUMERIC", "role": "INPUT", "count": 980, "missing": 20, "invalid": 0,
  *     "min": 0.5, "max": 1250.0, "mean": 87.2, "m2": 1.9E7, "kll": "<base64>"},
+ *    {"name": "rating", ..., "kll": "<base64>", "exactCounts": [[1.0, 120], [2.0, 80]]},  (at most 32 values)
  *    {"name": "country", "type": "CATEGORICAL", "role": "INPUT", "count": 1000, "missing": 0, "invalid": 0,
  *     "truncated": 0, "frequentItems": "<base64>", "hll": "<base64>"}],
  *  "calls": {"calls": 1000, "errors": 3, "errorsByType": {"Timeout": 3}, "successLatency": "<base64>", ...}}
@@ -192,6 +193,17 @@ public final class ProfileJson {
             writeDouble(g, "mean", n.mean());
             writeDouble(g, "m2", n.m2());
             writeBytes(g, "kll", n.sketchBytesUnsafe());
+            if (n.exactValuesUnsafe() != null) {
+                // Exact counts of a low-cardinality feature: [[value, count], ...], values ascending.
+                g.writeArrayFieldStart("exactCounts");
+                for (int i = 0; i < n.exactValuesUnsafe().length; i++) {
+                    g.writeStartArray();
+                    g.writeNumber(n.exactValuesUnsafe()[i]);
+                    g.writeNumber(n.exactCountsUnsafe()[i]);
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+            }
         } else if (f instanceof CategoricalProfile c) {
             g.writeNumberField("truncated", c.truncated());
             writeBytes(g, "frequentItems", c.itemsBytes());

@@ -159,9 +159,29 @@ final class ProfileJsonReader {
         try {
             Feature feature = new Feature(name, type, role);
             if (type == FeatureType.NUMERIC) {
+                JsonNode exact = node.get("exactCounts");
+                double[] values = null;
+                long[] counts = null;
+                if (exact != null && !exact.isNull()) {
+                    if (!exact.isArray()) {
+                        throw wrongType(at + "/exactCounts", "an array of [value, count] pairs", exact);
+                    }
+                    values = new double[exact.size()];
+                    counts = new long[exact.size()];
+                    for (int i = 0; i < exact.size(); i++) {
+                        JsonNode pair = exact.get(i);
+                        String pairAt = at + "/exactCounts/" + i;
+                        if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber()
+                                || !pair.get(1).isIntegralNumber() || !pair.get(1).canConvertToLong()) {
+                            throw wrongType(pairAt, "a [value, count] pair", pair);
+                        }
+                        values[i] = pair.get(0).doubleValue();
+                        counts[i] = pair.get(1).longValue();
+                    }
+                }
                 return NumericProfile.of(feature, count, missing, invalid, doubleValue(node, at, "mean"),
                         doubleValue(node, at, "m2"), doubleValue(node, at, "min"), doubleValue(node, at, "max"),
-                        bytes(node, at, "kll"));
+                        bytes(node, at, "kll"), values, counts);
             }
             return CategoricalProfile.of(feature, count, missing, invalid, count(node, at, "truncated"),
                     bytes(node, at, "frequentItems"), bytes(node, at, "hll"));

@@ -50,8 +50,8 @@ class SeismoOpenTelemetryTest {
     private static final Attributes ILLEGAL_STATE = FRAUD.toBuilder()
             .putAll(attributes(OUTCOME, "error", ERROR_TYPE, "java.lang.IllegalStateException"))
             .build();
-    private static final Attributes H200 =
-            attributes(GPU_ID, "GPU-in-memory-0", GPU_NAME, "NVIDIA H200");
+    private static final Attributes H200 = attributes(Metric.Attributes.HW_TYPE, Metric.Attributes.GPU,
+            GPU_ID, "GPU-in-memory-0", GPU_NAME, "NVIDIA H200");
 
     private final Traffic traffic = new Traffic();
     private final InMemoryMetricReader reader = InMemoryMetricReader.create();
