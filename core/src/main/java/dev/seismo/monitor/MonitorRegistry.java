@@ -199,7 +199,13 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     private void aggregateLoop() {
-        while (!closed) {
+        while (true) {
+            // Wait first: a monitor just registered has nothing to aggregate, and tests that drive a ManualClock
+            // with a long interval then see no aggregation they did not ask for.
+            LockSupport.parkNanos(this, intervalNanos);
+            if (closed) {
+                return;
+            }
             for (DefaultModelMonitor monitor : monitors.values()) {
                 try {
                     monitor.aggregate();
@@ -216,7 +222,6 @@ public final class MonitorRegistry implements AutoCloseable {
                     log.error("Resource attribution failed; calls' costs of this cycle are missing", e);
                 }
             }
-            LockSupport.parkNanos(this, intervalNanos);
         }
     }
 

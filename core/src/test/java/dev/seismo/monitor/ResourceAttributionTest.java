@@ -34,8 +34,9 @@ class ResourceAttributionTest {
     private final ManualClock clock = ManualClock.create();
     private final InMemoryGpuReader gpus = InMemoryGpuReader.withDevices("H200");
     private final GpuSampler sampler = GpuSampler.builder().reader(gpus).clock(clock).build();
+    /** Aggregated and settled only when a test asks: the registry's thread would split intervals differently. */
     private final MonitorRegistry registry = MonitorRegistry.builder().clock(clock).costModel(PRICES).gpu(sampler)
-            .attributionLateness(Duration.ZERO).build();
+            .attributionLateness(Duration.ZERO).aggregationInterval(Duration.ofMinutes(1)).build();
     private final List<Cost> costs = new ArrayList<>();
     private final List<ResourceUsage> resources = new ArrayList<>();
 

@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WindowRotationTest {
 
     private final ManualClock clock = ManualClock.startingAt(Instant.parse("2026-03-01T10:00:20Z"));
-    private final MonitorRegistry registry = MonitorRegistry.builder().clock(clock).build();
+    /** Aggregated only when a test asks (snapshot, flush): the registry's thread would race the clock's moves. */
+    private final MonitorRegistry registry = MonitorRegistry.builder().clock(clock)
+            .aggregationInterval(Duration.ofMinutes(1)).build();
 
     @AfterEach
     void closeRegistry() {
