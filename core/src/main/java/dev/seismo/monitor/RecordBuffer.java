@@ -53,8 +53,9 @@ final class RecordBuffer {
     /**
      * @param resources    whether records carry their end time and CPU time (for resource attribution); without,
      *                     those columns are neither allocated nor written
-     * @param wakeConsumer run by a producer each time a stripe fills to another half of its capacity, so the
-     *                     consumer drains before the stripe is full; it must not block
+     * @param wakeConsumer run by a producer that finds its stripe at least half full (it looks each time it passes
+     *                     another half of the capacity), so the consumer drains before the stripe is full; it must
+     *                     not block
      */
     RecordBuffer(int stripeCount, int capacityPerStripe, int numericWidth, int categoricalWidth, int sampling,
                  boolean resources, Runnable wakeConsumer) {
@@ -86,7 +87,9 @@ final class RecordBuffer {
             long seq = (long) SEQUENCE.getAcquire(s.sequence, (int) (pos & s.mask));
             if (seq == pos && Stripe.TAIL.compareAndSet(s, pos, pos + 1)) {
                 write(s, pos, latencyNanos, errorType, rec);
-                if (((pos + 1) & (s.mask >>> 1)) == 0) {
+                long half = s.capacity >>> 1;
+                // Waking a parked thread is a system call: only when the consumer is really half a stripe behind.
+                if (((pos + 1) & (half - 1)) == 0 && pos + 1 - s.head >= half) {
                     wakeConsumer.run();
                 }
                 return true;
@@ -238,8 +241,8 @@ final class RecordBuffer {
         final Object[] unknownName;
         final double[] numeric;
         final Object[] categorical;
-        /** Consumer only. */
-        long head;
+        /** Written by the consumer once per drain; read by producers only to decide whether to wake it. */
+        volatile long head;
 
         Stripe(int capacity, int numericWidth, int categoricalWidth, boolean resources) {
             this.capacity = capacity;
