@@ -38,11 +38,6 @@ public final class CardinalityLimit {
         return new CardinalityLimit(DEFAULT_MAX_VALUES);
     }
 
-    /** The limit per attribute key. */
-    public int maxValues() {
-        return maxValues;
-    }
-
     /** {@code value} if it is among the first values of {@code key}, else {@value #OVERFLOW}. */
     public String apply(String key, String value) {
         Set<String> values = seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
