@@ -5,6 +5,7 @@ import dev.seismo.drift.DriftConfig;
 import dev.seismo.monitor.DriftEvent;
 import dev.seismo.monitor.ModelMonitor;
 import dev.seismo.monitor.MonitorRegistry;
+import dev.seismo.monitor.MonitorSnapshot;
 import dev.seismo.monitor.Window;
 import dev.seismo.profile.CallStats;
 import dev.seismo.profile.NumericProfile;
@@ -57,9 +58,11 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CostModel prices = CostModel.builder().currency("USD").perCall(0.00002).instancePerHour(3.06)
                 .gpuPerHour(4.0).energyPerKwh(0.15).carbonGramsPerKwh(380).build();
+        ModelMonitor monitor;
+        String gpus;
         try (MonitorRegistry registry = MonitorRegistry.builder().costModel(prices).gpu(GpuSampler.start())
                 .attributionLateness(Duration.ofSeconds(1)).build()) {
-            ModelMonitor monitor = ModelMonitor.builder("demo-fraud").version("1")
+            monitor = ModelMonitor.builder("demo-fraud").version("1")
                     .numericFeature("amount").categoricalFeature("country").numericOutput("score")
                     .windowDuration(Duration.ofSeconds(1))
                     .bootstrapReference(2)
@@ -82,10 +85,12 @@ final class DemoCommand implements Callable<Integer> {
             for (Thread caller : callers) {
                 caller.join();
             }
-            out.printf(Locale.ROOT, "%d calls recorded; %d windows kept; GPUs: %s%n",
-                    monitor.snapshot().lifetimeCalls(), monitor.snapshot().closed().size(),
-                    registry.gpu().flatMap(GpuSampler::unavailableReason).orElse("read"));
+            gpus = registry.gpu().flatMap(GpuSampler::unavailableReason).orElse("read");
         }
+        // After close: the registry has closed the last window and settled every call's cost.
+        MonitorSnapshot last = monitor.snapshot();
+        out.printf(Locale.ROOT, "%d calls recorded; %d windows kept; GPUs: %s%n",
+                last.lifetimeCalls(), last.closed().size(), gpus);
         out.flush();
         return 0;
     }
