@@ -12,12 +12,14 @@ import java.util.Optional;
  *
  * <pre>
  * java -cp seismo-core.jar:jna.jar:slf4j-api.jar dev.seismo.resource.GpuProbe [--count N] [--interval-ms MS]
+ *     [--devices 0,GPU-5e0c...]
  * </pre>
  *
  * Each line is one GPU: index, name, utilization, memory used and installed, power, energy counter, the busy time
  * and energy of the last interval, temperature, and the processes the driver reports. {@code --count} stops after
- * that many readings (default: until interrupted). With no driver or no GPU it prints one line saying why and exits
- * with status 1.
+ * that many readings (default: until interrupted). {@code --devices} reads only the GPUs named, by NVML index or
+ * UUID, comma-separated, as {@link GpuSampler.Builder#devices(String...)} takes them. With no driver, no GPU, or a
+ * selected GPU the host does not have, it prints one line saying why and exits with status 1.
  *
  * <p>Not thread-safe; a command.
  */
@@ -37,13 +39,15 @@ public final class GpuProbe {
     static int run(String[] args, PrintStream out, GpuReader reader) {
         long count = Long.MAX_VALUE;
         long intervalMillis = 1000;
+        GpuSampler.Builder builder = GpuSampler.builder().reader(reader);
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--count" -> count = positive("--count", args, ++i);
                     case "--interval-ms" -> intervalMillis = positive("--interval-ms", args, ++i);
+                    case "--devices" -> devices(builder, value("--devices", args, ++i));
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "'; usage: GpuProbe [--count N] [--interval-ms MS]");
+                            + "'; usage: GpuProbe [--count N] [--interval-ms MS] [--devices 0,GPU-...]");
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -51,8 +55,8 @@ public final class GpuProbe {
             return 2;
         }
         String[] notice = new String[1];
-        try (GpuSampler sampler = GpuSampler.builder().reader(reader).interval(Duration.ofMillis(Math.max(10,
-                intervalMillis))).notices(line -> notice[0] = line).build()) {
+        try (GpuSampler sampler = builder.interval(Duration.ofMillis(Math.max(10, intervalMillis)))
+                .notices(line -> notice[0] = line).build()) {
             for (long n = 0; n < count; n++) {
                 if (n > 0) {
                     Thread.sleep(intervalMillis);
@@ -69,30 +73,45 @@ public final class GpuProbe {
         return 0;
     }
 
-    private static long positive(String name, String[] args, int i) {
+    private static String value(String name, String[] args, int i) {
         if (i >= args.length) {
             throw new IllegalArgumentException(name + " needs a value");
         }
+        return args[i];
+    }
+
+    private static void devices(GpuSampler.Builder builder, String list) {
         try {
-            long v = Long.parseLong(args[i]);
+            builder.devices(list.split(",", -1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--devices '" + list + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static long positive(String name, String[] args, int i) {
+        String text = value(name, args, i);
+        try {
+            long v = Long.parseLong(text);
             if (v > 0) {
                 return v;
             }
         } catch (NumberFormatException e) {
             // reported below with the setting's name
         }
-        throw new IllegalArgumentException(name + " must be a positive whole number, was '" + args[i] + "'");
+        throw new IllegalArgumentException(name + " must be a positive whole number, was '" + text + "'");
     }
 
     private static void print(PrintStream out, List<GpuSample> samples, Optional<GpuInterval> last) {
-        for (GpuSample s : samples) {
+        for (int k = 0; k < samples.size(); k++) {
+            GpuSample s = samples.get(k);
+            int position = k; // intervals list the same GPUs as the samples, in the same order
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                     "gpu %d %s util %5.1f%% mem %.2f/%.2f GiB power %s energy %s",
                     s.device().index(), s.device().name(), s.utilization() * 100,
                     s.memoryUsedBytes() / (double) (1L << 30), s.memoryTotalBytes() / (double) (1L << 30),
                     orNa(s.powerWatts(), "%.1f W"), orNa(s.energyJoules(), "%.1f J")));
             last.ifPresent(i -> {
-                GpuInterval.Device d = i.devices().get(s.device().index());
+                GpuInterval.Device d = i.devices().get(position);
                 line.append(String.format(Locale.ROOT, " last %.2f s: busy %.3f s, %s", i.seconds(), d.busySeconds(),
                         orNa(d.energyJoules(), "%.1f J")));
             });

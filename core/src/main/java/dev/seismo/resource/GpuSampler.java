@@ -17,12 +17,14 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Reads every GPU at a fixed interval (default 1 s) on one daemon thread, {@code seismo-gpu-sampler}, and keeps the
+ * Reads the GPUs at a fixed interval (default 1 s) on one daemon thread, {@code seismo-gpu-sampler}, and keeps the
  * latest readings and the {@link GpuInterval intervals} between consecutive readings (busy time, energy) until they
- * are {@link #drainIntervals() drained}.
+ * are {@link #drainIntervals() drained}. It reads every GPU the driver lists, or only those
+ * {@link Builder#devices(String...) selected}: on a host whose other GPUs serve other processes, select this
+ * process's GPUs, or their time and energy are charged to its requests.
  *
  * <pre>{@code
- * try (GpuSampler gpus = GpuSampler.builder().interval(Duration.ofSeconds(1)).start()) {
+ * try (GpuSampler gpus = GpuSampler.builder().devices("GPU-5e0c1a2b-...").interval(Duration.ofSeconds(1)).start()) {
  *     gpus.latest();          // the newest reading of each GPU, empty without GPUs
  *     gpus.drainIntervals();  // busy seconds and joules per interval, for attribution
  * }
@@ -30,10 +32,11 @@ import java.util.function.Supplier;
  *
  * <p><b>Never throws to its callers.</b> The reader is opened on the sampler's thread at the first sample (loading
  * NVML takes about 120 ms). If there is no driver library, no GPU, or the driver fails a call later, the sampler
- * logs exactly one line saying why (INFO when GPUs were never readable, WARN when reading stopped mid-run), closes
- * the reader, stops its thread, and from then on reports no readings: {@link #latest()} and {@link #devices()} are
- * empty, {@link #lastInterval()} is empty, and {@link #unavailableReason()} holds the reason. Intervals measured
- * before a failure can still be drained. It does not retry: a GPU that fell off the bus needs an operator.
+ * logs exactly one line saying why (INFO when GPUs were never readable; WARN when reading stopped mid-run, or when a
+ * selected GPU is not there, listing those that are), closes the reader, stops its thread, and from then on reports
+ * no readings: {@link #latest()} and {@link #devices()} are empty, {@link #lastInterval()} is empty, and
+ * {@link #unavailableReason()} holds the reason. Intervals measured before a failure can still be drained. It does
+ * not retry: a GPU that fell off the bus needs an operator.
  *
  * <p>Reads cost a few milliseconds per GPU (the energy counter alone takes about 4 ms), which is why they run here
  * and never on a request thread.
@@ -49,6 +52,7 @@ public final class GpuSampler implements AutoCloseable {
     public static final int DEFAULT_MAX_PENDING_INTERVALS = 3_600;
 
     private final Supplier<GpuReader> readers;
+    private final GpuSelection selection;
     private final Duration interval;
     private final Clock clock;
     private final int maxPendingIntervals;
@@ -71,6 +75,7 @@ public final class GpuSampler implements AutoCloseable {
 
     private GpuSampler(Builder b) {
         this.readers = b.readers;
+        this.selection = b.selection;
         this.interval = b.interval;
         this.clock = b.clock;
         this.maxPendingIntervals = b.maxPendingIntervals;
@@ -88,7 +93,7 @@ public final class GpuSampler implements AutoCloseable {
     }
 
     /**
-     * Reads every GPU now, on the calling thread, and records the interval since the previous reading. The
+     * Reads the GPUs now, on the calling thread, and records the interval since the previous reading. The
      * sampler's thread calls this; call it directly only on a sampler built without a thread
      * ({@link Builder#build()}), and never on a request thread. Never throws.
      *
@@ -107,7 +112,12 @@ public final class GpuSampler implements AutoCloseable {
                 if (found.isEmpty()) {
                     return unavailable(source + " is loaded but sees no GPU", false);
                 }
-                devices = List.copyOf(found);
+                String mismatch = selection.mismatch(found, source);
+                if (mismatch != null) {
+                    // A configuration error, not a host without GPUs: worth a warning.
+                    return unavailable(mismatch, true);
+                }
+                devices = List.copyOf(selection.select(found));
             }
             source = reader.name();
             List<GpuDevice> ds = devices;
@@ -163,7 +173,7 @@ public final class GpuSampler implements AutoCloseable {
         lastInterval = i;
     }
 
-    private boolean unavailable(String reason, boolean wasReading) {
+    private boolean unavailable(String reason, boolean warn) {
         String line = "GPU readings unavailable from now on: " + reason
                 + "; resource telemetry continues without GPU time and energy";
         unavailableReason = reason;
@@ -177,7 +187,7 @@ public final class GpuSampler implements AutoCloseable {
         }
         if (notices != null) {
             notices.accept(line);
-        } else if (wasReading) {
+        } else if (warn) {
             Log.LOGGER.warn(line);
         } else {
             Log.LOGGER.info(line);
@@ -185,12 +195,15 @@ public final class GpuSampler implements AutoCloseable {
         return false;
     }
 
-    /** The GPUs being read; empty before the first sample and when GPU readings are unavailable. */
+    /**
+     * The GPUs being read (the selected ones, when {@link Builder#devices(String...) selected}), in index order;
+     * empty before the first sample and when GPU readings are unavailable.
+     */
     public List<GpuDevice> devices() {
         return devices;
     }
 
-    /** The newest reading of each GPU, in index order; empty before the first sample and when unavailable. */
+    /** The newest reading of each GPU read, in index order; empty before the first sample and when unavailable. */
     public List<GpuSample> latest() {
         return latest;
     }
@@ -264,6 +277,7 @@ public final class GpuSampler implements AutoCloseable {
     /** Builds a {@link GpuSampler}; every setting is checked when set. Not thread-safe. */
     public static final class Builder {
         private Supplier<GpuReader> readers = GpuReader::nvml;
+        private GpuSelection selection = GpuSelection.ALL;
         private Duration interval = DEFAULT_INTERVAL;
         private Clock clock = Clock.system();
         private int maxPendingIntervals = DEFAULT_MAX_PENDING_INTERVALS;
@@ -276,6 +290,27 @@ public final class GpuSampler implements AutoCloseable {
         public Builder reader(GpuReader reader) {
             Objects.requireNonNull(reader, "reader");
             this.readers = () -> reader;
+            return this;
+        }
+
+        /**
+         * Reads only these GPUs (default: every GPU the driver lists), each named as {@code nvidia-smi -i} names it:
+         * by NVML index ({@code "3"}) or by full UUID ({@code "GPU-5e0c1a2b-..."}). Only they are read, reported in
+         * {@link GpuSampler#latest()}, and make up the {@link GpuInterval intervals}, so only their busy time and
+         * energy are attributed to requests. Prefer UUIDs: NVML does not promise that indices survive a reboot, and
+         * the indices CUDA uses (in {@code CUDA_VISIBLE_DEVICES}, say) can differ from NVML's. {@code nvidia-smi -L}
+         * lists both.
+         *
+         * <p>The syntax is checked here. Whether each selector names a GPU is checked when the reader opens: if one
+         * does not, or two name the same GPU, the sampler is unavailable (one line that lists the host's GPUs;
+         * nothing thrown), as without a driver.
+         *
+         * @throws IllegalArgumentException if no selector is given, or one is blank, a negative index, neither an
+         *                                  index nor a {@code GPU-} UUID, a MIG instance ({@code MIG-...}), or a
+         *                                  repeat of another
+         */
+        public Builder devices(String... selectors) {
+            this.selection = GpuSelection.of(selectors);
             return this;
         }
 

@@ -15,6 +15,7 @@ public final class InMemoryGpuReader implements GpuReader {
 
     private final List<GpuDevice> devices;
     private final GpuSample[] samples;
+    private final int[] reads;
     private String failure;
     private boolean closed;
     private int opens;
@@ -22,6 +23,7 @@ public final class InMemoryGpuReader implements GpuReader {
     private InMemoryGpuReader(List<GpuDevice> devices) {
         this.devices = List.copyOf(devices);
         this.samples = new GpuSample[devices.size()];
+        this.reads = new int[devices.size()];
         for (GpuDevice d : devices) {
             samples[d.index()] = new GpuSample(d, 0, 0, 80L << 30, 0, 0, 20, List.of());
         }
@@ -63,6 +65,11 @@ public final class InMemoryGpuReader implements GpuReader {
         return opens;
     }
 
+    /** How many times {@link #read} was called for the GPU with this index, including calls that failed. */
+    public synchronized int reads(int index) {
+        return reads[index];
+    }
+
     /** Whether {@link #close()} was called. */
     public synchronized boolean isClosed() {
         return closed;
@@ -83,6 +90,9 @@ public final class InMemoryGpuReader implements GpuReader {
 
     @Override
     public synchronized GpuSample read(GpuDevice device) throws GpuException {
+        if (device.index() < reads.length) {
+            reads[device.index()]++;
+        }
         check();
         if (closed) {
             throw new GpuException("in-memory GPU reader is closed");

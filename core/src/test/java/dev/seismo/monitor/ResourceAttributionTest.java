@@ -92,6 +92,42 @@ class ResourceAttributionTest {
     }
 
     @Test
+    void onlyTheSelectedGpusBusyTimeAndEnergyAreAttributed() {
+        InMemoryGpuReader host = InMemoryGpuReader.withDevices("H200", "H200");
+        GpuSampler ours = GpuSampler.builder().reader(host).clock(clock).devices("GPU-in-memory-1").build();
+        MonitorRegistry shared = MonitorRegistry.builder().clock(clock).costModel(PRICES).gpu(ours)
+                .attributionLateness(Duration.ZERO).aggregationInterval(Duration.ofMinutes(1)).build();
+        try {
+            shared.addObserver(new MonitorObserver() {
+                @Override
+                public void onCost(ModelMonitor monitor, ResourceUsage used, Cost cost, double emissionsGrams) {
+                    resources.add(used);
+                }
+            });
+            ModelMonitor monitor = ModelMonitor.builder("llm").register(shared);
+            // GPU 0 runs another service's work at full tilt; GPU 1, ours, is half busy.
+            host.set(new GpuSample(host.devices().get(0), 1.0, 1L << 30, 80L << 30, 690, 50_000, 70, List.of()));
+            host.set(new GpuSample(host.devices().get(1), 0.5, 1L << 30, 80L << 30, 300, 1_000, 60, List.of()));
+            ours.sample();
+            clock.advance(Duration.ofSeconds(2));
+            monitor.record(monitor.newInference().latency(Duration.ofSeconds(2)));
+            host.set(new GpuSample(host.devices().get(0), 1.0, 1L << 30, 80L << 30, 690, 51_380, 70, List.of()));
+            host.set(new GpuSample(host.devices().get(1), 0.5, 1L << 30, 80L << 30, 300, 1_600, 60, List.of()));
+            ours.sample();
+            monitor.flush();
+            shared.accounting().cycle(clock.nanoTime());
+
+            assertThat(resources).singleElement().satisfies(used -> {
+                assertThat(used.gpuSeconds()).isCloseTo(1.0, within(1e-9));
+                assertThat(used.gpuEnergyJoules()).isCloseTo(600, within(1e-9));
+            });
+            assertThat(host.reads(0)).isZero();
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
     void aBudgetHearsOnceWhenAWindowCostsTooMuchAndOnceWhenBackUnder() {
         List<BudgetEvent> events = new ArrayList<>();
         ModelMonitor monitor = ModelMonitor.builder("llm").noWindowDuration().windowMaxRecords(2)

@@ -52,4 +52,36 @@ class GpuProbeTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("GpuProbe: --count must be a positive whole number, was 'zero'" + System.lineSeparator());
     }
+
+    @Test
+    void devicesLimitsTheReadingsToTheGpusNamed() {
+        InMemoryGpuReader reader = InMemoryGpuReader.withDevices("A100", "H200", "L4");
+
+        int status = run(reader, "--count", "2", "--interval-ms", "10", "--devices", "GPU-in-memory-2,1");
+
+        assertThat(status).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+        assertThat(lines).extracting(line -> line.split(" ")[1]).containsExactly("1", "2", "1", "2");
+        assertThat(lines[3]).contains(" last ");
+        assertThat(reader.reads(0)).isZero();
+    }
+
+    @Test
+    void aMalformedDevicesListIsReportedWithTheOptionsName() {
+        int status = run(InMemoryGpuReader.withDevices("H200"), "--devices", "0,,1");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("GpuProbe: --devices '0,,1': GPU selector #2 is"
+                + " blank; ");
+    }
+
+    @Test
+    void aGpuTheHostDoesNotHaveIsReportedWithTheHostsGpus() {
+        int status = run(InMemoryGpuReader.withDevices("H200"), "--count", "1", "--devices", "3");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("GpuProbe: no GPU readings: GPU selector '3'"
+                + " matches no GPU in-memory sees (GPU 0: H200 (UUID: GPU-in-memory-0)); select GPUs by an index or"
+                + " a full UUID from this list" + System.lineSeparator());
+    }
 }
