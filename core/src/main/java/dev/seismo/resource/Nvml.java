@@ -51,8 +51,9 @@ final class Nvml {
         return Platform.isWindows() ? "nvml" : "nvidia-ml";
     }
 
-    static Api load() {
-        return Native.load(libraryName(), Api.class);
+    /** Loads {@code library}: a name JNA searches for, such as {@link #libraryName()}, or a file's absolute path. */
+    static Api load(String library) {
+        return Native.load(library, Api.class);
     }
 
     /** The return code's name as {@code nvml.h} spells it, with its number: {@code NVML_ERROR_GPU_IS_LOST (15)}. */

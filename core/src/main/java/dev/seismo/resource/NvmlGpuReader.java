@@ -30,9 +30,20 @@ final class NvmlGpuReader implements GpuReader {
     private static final int PROCESS_SAMPLE_ATTEMPTS = 3;
     private static final int PROCESS_SAMPLE_SLACK = 8;
 
+    private final String library;
     private Nvml.Api nvml;
     private Pointer[] handles = new Pointer[0];
     private long[] lastProcessTimestamp = new long[0];
+
+    /** Reads through the driver's NVML, found where the system keeps libraries. */
+    NvmlGpuReader() {
+        this(Nvml.libraryName());
+    }
+
+    /** Reads through {@code library}, a name or an absolute path: tests load a fake NVML built from C this way. */
+    NvmlGpuReader(String library) {
+        this.library = library;
+    }
 
     @Override
     public String name() {
@@ -43,9 +54,9 @@ final class NvmlGpuReader implements GpuReader {
     public List<GpuDevice> open() throws GpuException {
         if (nvml == null) {
             try {
-                nvml = Nvml.load();
+                nvml = Nvml.load(library);
             } catch (LinkageError e) {
-                throw new GpuException("NVML library '" + Nvml.libraryName() + "' could not be loaded (no NVIDIA"
+                throw new GpuException("NVML library '" + library + "' could not be loaded (no NVIDIA"
                         + " driver on this host?): " + firstLines(e.getMessage()), e);
             }
             int rc = nvml.nvmlInit_v2();

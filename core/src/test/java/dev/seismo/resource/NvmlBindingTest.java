@@ -1,0 +1,317 @@
+package dev.seismo.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.seismo.time.ManualClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Runs {@link NvmlGpuReader} through JNA against a fake {@code libnvidia-ml} built from C with nvml.h's signatures and
+ * struct layouts ({@link FakeNvml}), so marshalling, units and NVML's protocols are checked without a GPU.
+ */
+class NvmlBindingTest {
+
+    private static final String H200_UUID = "GPU-8f2c4b1e-3d5a-4c7e-9b0f-1a2b3c4d5e6f";
+    /** A CPU timestamp in microseconds, as NVML stamps process samples: 2026-01-01T00:00:00Z. */
+    private static final long NOW_MICROS = 1_767_225_600_000_000L;
+    private static final int NOT_SUPPORTED = 3;
+    private static final int NO_PERMISSION = 4;
+    private static final int DRIVER_NOT_LOADED = 9;
+    private static final int GPU_IS_LOST = 15;
+    private static final int UNKNOWN = 999;
+
+    private final FakeNvml fake = FakeNvml.full();
+    private FakeNvml.Control nvml;
+
+    @BeforeEach
+    void oneH200() {
+        nvml = fake.reset();
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", H200_UUID));
+        ok(nvml.fake_nvml_set_readings(0, 73, 41, 20_000_000_000_000L, 7_654_321_098_766L, 12_345_678_901_234L,
+                690_500, 1_234_567, 56));
+    }
+
+    private static void ok(int rc) {
+        assertThat(rc).as("fake NVML control call").isNotNegative();
+    }
+
+    @Test
+    void listsEveryGpuWithItsNameAndUuid() throws GpuException {
+        ok(nvml.fake_nvml_add_device("NVIDIA A100-SXM4-80GB", "GPU-00000000-1111-2222-3333-444444444444"));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            assertThat(reader.open()).containsExactly(new GpuDevice(0, "NVIDIA H200", H200_UUID),
+                    new GpuDevice(1, "NVIDIA A100-SXM4-80GB", "GPU-00000000-1111-2222-3333-444444444444"));
+        }
+    }
+
+    @Test
+    void namesAsLongAsNvmlsBufferAllowsComeBackWhole() throws GpuException {
+        // nvml.h: NVML_DEVICE_NAME_V2_BUFFER_SIZE and NVML_DEVICE_UUID_V2_BUFFER_SIZE are 96, with the NUL.
+        String longest = "N".repeat(95);
+        ok(nvml.fake_nvml_add_device(longest, "GPU-" + "u".repeat(91)));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuDevice device = reader.open().get(1);
+
+            assertThat(device.name()).isEqualTo(longest);
+            assertThat(device.uuid()).hasSize(95);
+        }
+    }
+
+    @Test
+    void readsEveryValueThroughNvmlsStructLayoutsInBaseUnits() throws GpuException {
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuSample sample = reader.read(reader.open().get(0));
+
+            assertThat(sample.utilization()).isEqualTo(0.73); // nvmlUtilization_t.gpu, not .memory (41)
+            assertThat(sample.memoryUsedBytes()).isEqualTo(12_345_678_901_234L); // nvmlMemory_t.used, third field
+            assertThat(sample.memoryTotalBytes()).isEqualTo(20_000_000_000_000L);
+            assertThat(sample.powerWatts()).isEqualTo(690.5); // 690500 mW
+            assertThat(sample.energyJoules()).isEqualTo(1_234.567); // 1234567 mJ
+            assertThat(sample.temperatureCelsius()).isEqualTo(56);
+            assertThat(sample.processes()).isEmpty(); // NVML_ERROR_NOT_FOUND: no samples
+        }
+    }
+
+    @Test
+    void unsignedValuesAboveTwoToThe31AreReadUnsigned() throws GpuException {
+        // 3 000 000 000 mW and 0xFFFFFFFF percent: negative as Java ints unless masked.
+        ok(nvml.fake_nvml_set_readings(0, 0xFFFF_FFFF, 0, 1L << 40, 0, 1L << 40, (int) 3_000_000_000L, 0, 0));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuSample sample = reader.read(reader.open().get(0));
+
+            assertThat(sample.powerWatts()).isEqualTo(3_000_000.0);
+            assertThat(sample.utilization()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void processSamplesAreAveragedPerPidAndReadAtNvmlsOffsets() throws GpuException {
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS + 100_000, 90, 40));
+        ok(nvml.fake_nvml_add_process_sample(0, (int) 3_000_000_000L, NOW_MICROS + 200_000, 7, 3));
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS + 300_000, 100, 50));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuSample sample = reader.read(reader.open().get(0));
+
+            // encUtil and decUtil (11, 22 in the fake) sit next to smUtil and memUtil; reading them would show here.
+            assertThat(sample.processes()).containsExactly(new ProcessUtilization(4242, 0.95, 0.45),
+                    new ProcessUtilization(3_000_000_000L, 0.07, 0.03));
+        }
+    }
+
+    @Test
+    void eachReadAsksOnlyForSamplesNewerThanTheNewestSeen() throws GpuException {
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS + 300_000, 90, 40));
+        ok(nvml.fake_nvml_add_process_sample(0, 77, NOW_MICROS + 100_000, 10, 10)); // older, listed later
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuDevice h200 = reader.open().get(0);
+
+            assertThat(reader.read(h200).processes()).extracting(ProcessUtilization::pid).containsExactly(4242L, 77L);
+            assertThat(nvml.fake_nvml_last_seen_timestamp(0)).isZero();
+
+            assertThat(reader.read(h200).processes()).isEmpty(); // NVML_ERROR_NOT_FOUND
+            assertThat(nvml.fake_nvml_last_seen_timestamp(0)).isEqualTo(NOW_MICROS + 300_000);
+
+            ok(nvml.fake_nvml_add_process_sample(0, 5150, NOW_MICROS + 400_000, 60, 20));
+            assertThat(reader.read(h200).processes()).containsExactly(new ProcessUtilization(5150, 0.6, 0.2));
+            assertThat(reader.read(h200).processes()).isEmpty();
+            assertThat(nvml.fake_nvml_last_seen_timestamp(0)).isEqualTo(NOW_MICROS + 400_000);
+        }
+    }
+
+    @Test
+    void samplesArrivingBetweenTheSizingAndTheFillingCallAreReadOnTheRetry() throws GpuException {
+        ok(nvml.fake_nvml_add_process_sample(0, 1000, NOW_MICROS + 1, 50, 5));
+        for (int k = 1; k <= 20; k++) { // more than the reader's slack of 8
+            ok(nvml.fake_nvml_add_arriving_sample(0, 1000 + k, NOW_MICROS + 1 + k, 50, 5));
+        }
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            List<ProcessUtilization> processes = reader.read(reader.open().get(0)).processes();
+
+            assertThat(processes).hasSize(21).extracting(ProcessUtilization::pid).doesNotHaveDuplicates()
+                    .startsWith(1000L).endsWith(1020L);
+            // Sizing, a filling call answered INSUFFICIENT_SIZE with the new count, a filling call that fits.
+            assertThat(nvml.fake_nvml_calls("nvmlDeviceGetProcessUtilization")).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} answering {1}")
+    @CsvSource({
+        "nvmlDeviceGetPowerUsage, " + NOT_SUPPORTED,
+        "nvmlDeviceGetPowerUsage, " + NO_PERMISSION,
+        "nvmlDeviceGetTotalEnergyConsumption, " + NOT_SUPPORTED,
+        "nvmlDeviceGetTotalEnergyConsumption, " + NO_PERMISSION,
+        "nvmlDeviceGetTemperature, " + NOT_SUPPORTED,
+        "nvmlDeviceGetTemperature, " + NO_PERMISSION,
+        "nvmlDeviceGetProcessUtilization, " + NOT_SUPPORTED,
+        "nvmlDeviceGetProcessUtilization, " + NO_PERMISSION,
+    })
+    void anOptionalReadingTheDeviceDoesNotOfferIsNotANumberAndTheRestIsRead(String function, int rc)
+            throws GpuException {
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS, 90, 40));
+        ok(nvml.fake_nvml_fail(function, rc));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuSample sample = reader.read(reader.open().get(0));
+
+            assertThat(sample.utilization()).isEqualTo(0.73);
+            assertThat(sample.memoryUsedBytes()).isEqualTo(12_345_678_901_234L);
+            assertThat(Double.isNaN(sample.powerWatts())).isEqualTo(function.equals("nvmlDeviceGetPowerUsage"));
+            assertThat(Double.isNaN(sample.energyJoules()))
+                    .isEqualTo(function.equals("nvmlDeviceGetTotalEnergyConsumption"));
+            assertThat(Double.isNaN(sample.temperatureCelsius())).isEqualTo(function.equals("nvmlDeviceGetTemperature"));
+            assertThat(sample.processes().isEmpty()).isEqualTo(function.equals("nvmlDeviceGetProcessUtilization"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} answering {1}")
+    @CsvSource({
+        "nvmlDeviceGetPowerUsage, " + GPU_IS_LOST + ", NVML_ERROR_GPU_IS_LOST (15)",
+        "nvmlDeviceGetProcessUtilization, " + UNKNOWN + ", NVML_ERROR_UNKNOWN (999)",
+        "nvmlDeviceGetMemoryInfo, " + NOT_SUPPORTED + ", NVML_ERROR_NOT_SUPPORTED (3)",
+    })
+    void anyOtherErrorFailsTheReadNamingTheCallAndTheError(String function, int rc, String error)
+            throws GpuException {
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS, 90, 40));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuDevice h200 = reader.open().get(0);
+            ok(nvml.fake_nvml_fail(function, rc));
+
+            assertThatThrownBy(() -> reader.read(h200)).isInstanceOf(GpuException.class)
+                    .hasMessage(function + " for GPU 0 failed: " + error);
+        }
+    }
+
+    @Test
+    void aDriverWithoutTheEnergyCounterGivesNotANumberAndEnergyFromPower() throws GpuException {
+        FakeNvml older = FakeNvml.withoutEnergy();
+        FakeNvml.Control olderNvml = older.reset();
+        ok(olderNvml.fake_nvml_add_device("Tesla T4", "GPU-t4"));
+        ok(olderNvml.fake_nvml_set_readings(0, 50, 0, 16L << 30, 15L << 30, 1L << 30, 70_000, 0, 40));
+        ManualClock clock = ManualClock.create();
+        try (NvmlGpuReader reader = new NvmlGpuReader(older.path())) {
+            GpuSample sample = reader.read(reader.open().get(0));
+
+            assertThat(sample.energyJoules()).isNaN(); // JNA's UnsatisfiedLinkError, caught
+            assertThat(sample.powerWatts()).isEqualTo(70.0);
+            assertThat(sample.temperatureCelsius()).isEqualTo(40);
+        }
+        try (GpuSampler sampler = GpuSampler.builder().reader(new NvmlGpuReader(older.path())).clock(clock).build()) {
+            assertThat(sampler.sample()).isTrue();
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(sampler.sample()).isTrue();
+
+            assertThat(sampler.lastInterval().orElseThrow().energyJoules()).isCloseTo(140.0, within(1e-9));
+        }
+    }
+
+    @Test
+    void energyBetweenReadingsComesFromTheCounterInJoules() {
+        ManualClock clock = ManualClock.create();
+        try (GpuSampler sampler = GpuSampler.builder().reader(new NvmlGpuReader(fake.path())).clock(clock).build()) {
+            assertThat(sampler.sample()).isTrue();
+            clock.advance(Duration.ofSeconds(2));
+            ok(nvml.fake_nvml_set_readings(0, 100, 41, 20_000_000_000_000L, 0, 12_345_678_901_234L, 690_500,
+                    1_234_567 + 1_381_000, 57));
+            assertThat(sampler.sample()).isTrue();
+
+            GpuInterval interval = sampler.lastInterval().orElseThrow();
+            assertThat(interval.energyJoules()).isCloseTo(1_381.0, within(1e-9));
+            assertThat(interval.busySeconds()).isCloseTo(2.0, within(1e-12));
+        }
+    }
+
+    @Test
+    void aFailedInitNamesTheErrorAndNeedsNoShutdown() {
+        ok(nvml.fake_nvml_fail("nvmlInit_v2", DRIVER_NOT_LOADED));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            assertThatThrownBy(reader::open).isInstanceOf(GpuException.class)
+                    .hasMessage("nvmlInit_v2 failed: NVML_ERROR_DRIVER_NOT_LOADED (9)");
+        }
+        assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isZero();
+    }
+
+    @Test
+    void closingShutsNvmlDownOnceAndReadingAfterwardsFails() throws GpuException {
+        NvmlGpuReader reader = new NvmlGpuReader(fake.path());
+        GpuDevice h200 = reader.open().get(0);
+        assertThat(nvml.fake_nvml_initialized()).isOne();
+
+        reader.close();
+        reader.close();
+
+        assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isOne();
+        assertThat(nvml.fake_nvml_initialized()).isZero();
+        assertThatThrownBy(() -> reader.read(h200)).isInstanceOf(GpuException.class)
+                .hasMessage("NVML is not open, or has no GPU 0; call open() first");
+    }
+
+    @Test
+    void aGpuLostMidRunStopsTheSamplerWithOneNoticeAndNothingThrown() {
+        List<String> notices = new ArrayList<>();
+        try (GpuSampler sampler = GpuSampler.builder().reader(new NvmlGpuReader(fake.path()))
+                .notices(notices::add).build()) {
+            assertThat(sampler.sample()).isTrue();
+            ok(nvml.fake_nvml_fail("nvmlDeviceGetUtilizationRates", GPU_IS_LOST));
+
+            assertThat(sampler.sample()).isFalse();
+            assertThat(sampler.sample()).isFalse();
+
+            assertThat(notices).containsExactly("GPU readings unavailable from now on: nvmlDeviceGetUtilizationRates"
+                    + " for GPU 0 failed: NVML_ERROR_GPU_IS_LOST (15); resource telemetry continues without GPU time"
+                    + " and energy");
+            assertThat(sampler.latest()).isEmpty();
+            assertThat(sampler.devices()).isEmpty();
+            assertThat(sampler.lastInterval()).isEmpty();
+            assertThat(nvml.fake_nvml_calls("nvmlDeviceGetUtilizationRates")).isEqualTo(2); // not retried
+            assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isOne();
+        }
+        assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isOne();
+    }
+
+    @Test
+    void theProbePrintsWhatNvmlReports() {
+        ok(nvml.fake_nvml_set_readings(0, 73, 41, 141L << 30, 129L << 30, 12L << 30, 690_500, 1_234_567, 56));
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS + 100_000, 90, 40));
+        ok(nvml.fake_nvml_add_process_sample(0, (int) 3_000_000_000L, NOW_MICROS + 200_000, 7, 3));
+        ok(nvml.fake_nvml_add_process_sample(0, 4242, NOW_MICROS + 300_000, 100, 50));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int status = GpuProbe.run(new String[] {"--count", "1"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new NvmlGpuReader(fake.path()));
+
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("gpu 0 NVIDIA H200 util  73.0% mem 12.00/141.00 GiB"
+                + " power 690.5 W energy 1234.6 J temp 56 C pid 4242 sm 95% mem 45% pid 3000000000 sm 7% mem 3%"
+                + System.lineSeparator());
+        assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isOne();
+    }
+
+    @Test
+    void theProbeSaysWhyWhenNvmlDoesNotStartOrSeesNoGpu() {
+        ok(nvml.fake_nvml_fail("nvmlInit_v2", DRIVER_NOT_LOADED));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+        int failedInit = GpuProbe.run(new String[] {"--count", "1"}, print, new NvmlGpuReader(fake.path()));
+        nvml = fake.reset();
+        int noGpu = GpuProbe.run(new String[] {"--count", "1"}, print, new NvmlGpuReader(fake.path()));
+
+        assertThat(failedInit).isOne();
+        assertThat(noGpu).isOne();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "GpuProbe: no GPU readings: nvmlInit_v2 failed: NVML_ERROR_DRIVER_NOT_LOADED (9)"
+                        + System.lineSeparator()
+                        + "GpuProbe: no GPU readings: NVML is loaded but sees no GPU" + System.lineSeparator());
+        assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isOne();
+    }
+}
