@@ -5,6 +5,7 @@
  *
  * Build: cc -shared -fPIC -O1 -o libfake-nvml.so fake_nvml.c
  * -DFAKE_NVML_NO_ENERGY leaves out nvmlDeviceGetTotalEnergyConsumption, as a driver older than the function does.
+ * -DFAKE_NVML_NO_MEMORY_V2 leaves out nvmlDeviceGetMemoryInfo_v2, likewise.
  *
  * Like NVML, every device call checks that nvmlInit_v2 succeeded and that the handle is one this library handed out,
  * so a pointer marshalled wrongly fails the call instead of reading garbage.
@@ -19,6 +20,7 @@ typedef enum nvmlReturn_enum {
     NVML_ERROR_INVALID_ARGUMENT = 2,
     NVML_ERROR_NOT_FOUND = 6,
     NVML_ERROR_INSUFFICIENT_SIZE = 7,
+    NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
     NVML_ERROR_UNKNOWN = 999
 } nvmlReturn_t;
 
@@ -35,11 +37,24 @@ typedef struct nvmlUtilization_st {
     unsigned int memory;
 } nvmlUtilization_t;
 
+/* v1: used is the driver's reserve plus allocated memory. */
 typedef struct nvmlMemory_st {
     unsigned long long total;
     unsigned long long free;
     unsigned long long used;
 } nvmlMemory_t;
+
+/* v2: the reserve apart; used is allocated memory only, as nvidia-smi shows it. */
+typedef struct nvmlMemory_v2_st {
+    unsigned int version;
+    unsigned long long total;
+    unsigned long long reserved;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_v2_t;
+
+#define NVML_STRUCT_VERSION(data, ver) (unsigned int)(sizeof(nvml ## data ## _v ## ver ## _t) | (ver << 24U))
+#define nvmlMemory_v2 NVML_STRUCT_VERSION(Memory, 2)
 
 typedef struct nvmlProcessUtilizationSample_st {
     unsigned int pid;
@@ -56,27 +71,36 @@ _Static_assert(offsetof(nvmlProcessUtilizationSample_t, timeStamp) == 8, "timeSt
 _Static_assert(offsetof(nvmlProcessUtilizationSample_t, smUtil) == 16, "smUtil at 16");
 _Static_assert(offsetof(nvmlProcessUtilizationSample_t, memUtil) == 20, "memUtil at 20");
 _Static_assert(sizeof(nvmlMemory_t) == 24, "nvmlMemory_t is three unsigned long longs");
+/* The layout Nvml.MEMORY_V2_SIZE and MEMORY_V2_VERSION and NvmlGpuReader's offsets assume. */
+_Static_assert(sizeof(nvmlMemory_v2_t) == 40, "nvmlMemory_v2_t is 40 bytes");
+_Static_assert(offsetof(nvmlMemory_v2_t, total) == 8, "total follows the version and 4 bytes of padding");
+_Static_assert(offsetof(nvmlMemory_v2_t, used) == 32, "used at 32");
+_Static_assert(nvmlMemory_v2 == 0x02000028, "nvmlMemory_v2 is 40 | 2 << 24");
 
 #define MAX_DEVICES 4
 #define MAX_SAMPLES 256
 #define STRING_SIZE 96
 
 enum function {
-    F_INIT, F_SHUTDOWN, F_COUNT, F_HANDLE, F_NAME, F_UUID, F_UTILIZATION, F_MEMORY, F_POWER, F_ENERGY,
+    F_INIT, F_SHUTDOWN, F_COUNT, F_HANDLE, F_NAME, F_UUID, F_UTILIZATION, F_MEMORY, F_MEMORY_V2, F_POWER, F_ENERGY,
     F_TEMPERATURE, F_PROCESSES, F_FUNCTIONS
 };
 
 static const char *const FUNCTION_NAMES[F_FUNCTIONS] = {
     "nvmlInit_v2", "nvmlShutdown", "nvmlDeviceGetCount_v2", "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetName",
-    "nvmlDeviceGetUUID", "nvmlDeviceGetUtilizationRates", "nvmlDeviceGetMemoryInfo", "nvmlDeviceGetPowerUsage",
-    "nvmlDeviceGetTotalEnergyConsumption", "nvmlDeviceGetTemperature", "nvmlDeviceGetProcessUtilization",
+    "nvmlDeviceGetUUID", "nvmlDeviceGetUtilizationRates", "nvmlDeviceGetMemoryInfo", "nvmlDeviceGetMemoryInfo_v2",
+    "nvmlDeviceGetPowerUsage", "nvmlDeviceGetTotalEnergyConsumption", "nvmlDeviceGetTemperature",
+    "nvmlDeviceGetProcessUtilization",
 };
 
 struct nvmlDevice_st {
     char name[STRING_SIZE];
     char uuid[STRING_SIZE];
     nvmlUtilization_t utilization;
-    nvmlMemory_t memory;
+    unsigned long long memory_total;
+    unsigned long long memory_reserved;
+    unsigned long long memory_free;
+    unsigned long long memory_allocated;
     unsigned int milliwatts;
     unsigned long long millijoules;
     unsigned int celsius;
@@ -86,6 +110,8 @@ struct nvmlDevice_st {
     nvmlProcessUtilizationSample_t arriving[MAX_SAMPLES];
     unsigned int arriving_count;
     unsigned long long last_seen;
+    /* Failures set for this device only, as NO_PERMISSION for a GPU given to another job. */
+    nvmlReturn_t failures[F_FUNCTIONS];
 };
 
 static struct nvmlDevice_st devices[MAX_DEVICES];
@@ -103,7 +129,10 @@ static int function_index(const char *name) {
     return -1;
 }
 
-/* Counts the call and answers the failure set for it, or checks initialization and the handle. */
+/*
+ * Counts the call and answers the failure set for it, or checks initialization and the handle, then answers the
+ * failure set for that device.
+ */
 static nvmlReturn_t enter(enum function f, nvmlDevice_t device) {
     calls[f]++;
     if (failures[f] != NVML_SUCCESS) {
@@ -115,7 +144,7 @@ static nvmlReturn_t enter(enum function f, nvmlDevice_t device) {
     if (device != NULL && (device < devices || device >= devices + device_count)) {
         return NVML_ERROR_INVALID_ARGUMENT;
     }
-    return NVML_SUCCESS;
+    return device != NULL ? device->failures[f] : NVML_SUCCESS;
 }
 
 static nvmlReturn_t copy_string(const char *value, char *out, unsigned int length) {
@@ -168,6 +197,9 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
     if (index >= device_count || device == NULL) {
         return NVML_ERROR_INVALID_ARGUMENT;
     }
+    if (devices[index].failures[F_HANDLE] != NVML_SUCCESS) {
+        return devices[index].failures[F_HANDLE];
+    }
     *device = &devices[index];
     return NVML_SUCCESS;
 }
@@ -202,9 +234,32 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) 
     if (memory == NULL) {
         return NVML_ERROR_INVALID_ARGUMENT;
     }
-    *memory = device->memory;
+    memory->total = device->memory_total;
+    memory->free = device->memory_free;
+    memory->used = device->memory_reserved + device->memory_allocated;
     return NVML_SUCCESS;
 }
+
+#ifndef FAKE_NVML_NO_MEMORY_V2
+/* Like NVML, answers ARGUMENT_VERSION_MISMATCH unless the caller set version to nvmlMemory_v2 exactly. */
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
+    nvmlReturn_t rc = enter(F_MEMORY_V2, device);
+    if (rc != NVML_SUCCESS) {
+        return rc;
+    }
+    if (memory == NULL) {
+        return NVML_ERROR_INVALID_ARGUMENT;
+    }
+    if (memory->version != nvmlMemory_v2) {
+        return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    }
+    memory->total = device->memory_total;
+    memory->reserved = device->memory_reserved;
+    memory->free = device->memory_free;
+    memory->used = device->memory_allocated;
+    return NVML_SUCCESS;
+}
+#endif
 
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
     nvmlReturn_t rc = enter(F_POWER, device);
@@ -310,9 +365,12 @@ int fake_nvml_add_device(const char *name, const char *uuid) {
     return (int) device_count++;
 }
 
-/** Sets what the device reports, in NVML's units (percent, bytes, mW, mJ, degrees C); -1 for an unknown index. */
+/**
+ * Sets what the device reports, in NVML's units (percent, bytes, mW, mJ, degrees C); used is allocated memory, what
+ * v2 reports as used (v1 adds the reserve, see fake_nvml_set_reserved). -1 for an unknown index.
+ */
 int fake_nvml_set_readings(int index, unsigned int gpu, unsigned int memory_percent, unsigned long long total,
-                            unsigned long long free, unsigned long long used, unsigned int milliwatts,
+                           unsigned long long free, unsigned long long used, unsigned int milliwatts,
                            unsigned long long millijoules, unsigned int celsius) {
     if (index < 0 || (unsigned int) index >= device_count) {
         return -1;
@@ -320,12 +378,21 @@ int fake_nvml_set_readings(int index, unsigned int gpu, unsigned int memory_perc
     struct nvmlDevice_st *d = &devices[index];
     d->utilization.gpu = gpu;
     d->utilization.memory = memory_percent;
-    d->memory.total = total;
-    d->memory.free = free;
-    d->memory.used = used;
+    d->memory_total = total;
+    d->memory_free = free;
+    d->memory_allocated = used;
     d->milliwatts = milliwatts;
     d->millijoules = millijoules;
     d->celsius = celsius;
+    return 0;
+}
+
+/** Sets the memory the driver reserves for itself (0 after a reset); -1 for an unknown index. */
+int fake_nvml_set_reserved(int index, unsigned long long reserved) {
+    if (index < 0 || (unsigned int) index >= device_count) {
+        return -1;
+    }
+    devices[index].memory_reserved = reserved;
     return 0;
 }
 
@@ -364,6 +431,19 @@ int fake_nvml_fail(const char *function, int rc) {
         return -1;
     }
     failures[f] = (nvmlReturn_t) rc;
+    return 0;
+}
+
+/**
+ * Makes every later call of the named function for this device answer rc (0 clears it), after the checks that NVML
+ * makes first; -1 for an unknown index or name.
+ */
+int fake_nvml_fail_device(int index, const char *function, int rc) {
+    int f = function_index(function);
+    if (index < 0 || (unsigned int) index >= device_count || f < 0) {
+        return -1;
+    }
+    devices[index].failures[f] = (nvmlReturn_t) rc;
     return 0;
 }
 

@@ -10,10 +10,11 @@ import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * The part of NVML ({@code nvml.h}) Seismo calls, bound with JNA. Structs are passed as primitive arrays
- * ({@code nvmlUtilization_t} is two {@code unsigned int}s, {@code nvmlMemory_t} three {@code unsigned long long}s),
- * which JNA hands over as pointers, so no {@code Structure} reflection runs per call. Unsigned values are read back
- * with a mask.
+ * The part of NVML ({@code nvml.h}) Seismo calls, bound with JNA. Structs of one field type are passed as primitive
+ * arrays ({@code nvmlUtilization_t} is two {@code unsigned int}s, {@code nvmlMemory_t} three {@code unsigned long
+ * long}s), which JNA hands over as pointers; {@code nvmlMemory_v2_t}, which mixes an {@code unsigned int} with
+ * {@code unsigned long long}s, is a native buffer read at its offsets. So no {@code Structure} reflection runs per
+ * call. Unsigned values are read back with a mask.
  *
  * <p>Internal: not for use outside this package.
  */
@@ -25,11 +26,21 @@ final class Nvml {
     static final int ERROR_NOT_FOUND = 6;
     static final int ERROR_INSUFFICIENT_SIZE = 7;
     static final int ERROR_FUNCTION_NOT_FOUND = 13;
+    static final int ERROR_GPU_IS_LOST = 15;
+    static final int ERROR_ARGUMENT_VERSION_MISMATCH = 25;
     static final int TEMPERATURE_GPU = 0;
     /** {@code NVML_DEVICE_NAME_V2_BUFFER_SIZE} and {@code NVML_DEVICE_UUID_V2_BUFFER_SIZE}. */
     static final int STRING_BUFFER_SIZE = 96;
     /** {@code sizeof(nvmlProcessUtilizationSample_t)}: pid (u32, then 4 bytes padding), timeStamp (u64), sm, mem, enc, dec (u32). */
     static final int PROCESS_SAMPLE_SIZE = 32;
+
+    /**
+     * {@code sizeof(nvmlMemory_v2_t)}: version (u32, then 4 bytes padding), total, reserved, free, used (u64 each at
+     * offsets 8, 16, 24, 32).
+     */
+    static final int MEMORY_V2_SIZE = 40;
+    /** {@code nvmlMemory_v2}, {@code NVML_STRUCT_VERSION(Memory, 2)}: the size, with the version in the top byte. */
+    static final int MEMORY_V2_VERSION = MEMORY_V2_SIZE | (2 << 24);
 
     private static final String[] ERROR_NAMES = {
         "NVML_SUCCESS", "NVML_ERROR_UNINITIALIZED", "NVML_ERROR_INVALID_ARGUMENT", "NVML_ERROR_NOT_SUPPORTED",
@@ -84,8 +95,11 @@ final class Nvml {
         /** {@code utilization}: {gpu, memory} percent. */
         int nvmlDeviceGetUtilizationRates(Pointer device, int[] utilization);
 
-        /** {@code memory}: {total, free, used} bytes. */
+        /** {@code memory}: {total, free, used} bytes; used counts reserved memory too. */
         int nvmlDeviceGetMemoryInfo(Pointer device, long[] memory);
+
+        /** {@code memory}: an {@code nvmlMemory_v2_t}, its version set to {@link Nvml#MEMORY_V2_VERSION}. */
+        int nvmlDeviceGetMemoryInfo_v2(Pointer device, Pointer memory);
 
         int nvmlDeviceGetPowerUsage(Pointer device, IntByReference milliwatts);
 

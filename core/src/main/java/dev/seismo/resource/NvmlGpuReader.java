@@ -17,12 +17,18 @@ import java.util.Map;
  * for utilization, memory, power and temperature, and 3.9 ms for the energy counter, which is why reads belong on
  * {@link GpuSampler}'s thread and never on a request's.
  *
+ * <p><b>Memory used is what {@code nvidia-smi} shows.</b> {@code nvmlDeviceGetMemoryInfo} counts the memory the
+ * driver reserves for itself as used (several hundred MiB on an idle data-center GPU); {@code
+ * nvmlDeviceGetMemoryInfo_v2} reports that apart, and its {@code used} is allocated memory only. The reader asks v2
+ * and falls back to v1 for a GPU whose driver lacks v2 or answers {@code NVML_ERROR_NOT_SUPPORTED} or
+ * {@code NVML_ERROR_ARGUMENT_VERSION_MISMATCH}; the choice is kept per GPU until the reader is opened again.
+ *
  * <p>Power, energy, temperature and per-process utilization are optional: a board or driver that answers
  * {@code NVML_ERROR_NOT_SUPPORTED} or {@code NVML_ERROR_NO_PERMISSION} (or lacks the function) gives {@code NaN} or
  * an empty list for them. Any other error fails the read with the call and the error's name.
  *
  * <p>Not thread-safe: one thread opens, reads and closes it (it keeps, per GPU, the driver timestamp of the last
- * process sample seen).
+ * process sample seen and which memory call answers).
  */
 final class NvmlGpuReader implements GpuReader {
 
@@ -34,6 +40,10 @@ final class NvmlGpuReader implements GpuReader {
     private Nvml.Api nvml;
     private Pointer[] handles = new Pointer[0];
     private long[] lastProcessTimestamp = new long[0];
+    /** Per NVML index: whether the GPU answers only nvmlDeviceGetMemoryInfo (v1). */
+    private boolean[] memoryV1 = new boolean[0];
+    /** One nvmlMemory_v2_t, reused by every read; allocated at open, so creating a reader loads nothing. */
+    private Memory memoryV2;
 
     /** Reads through the driver's NVML, found where the system keeps libraries. */
     NvmlGpuReader() {
@@ -64,12 +74,14 @@ final class NvmlGpuReader implements GpuReader {
                 nvml = null;
                 throw failure("nvmlInit_v2", -1, rc);
             }
+            memoryV2 = new Memory(Nvml.MEMORY_V2_SIZE);
         }
         IntByReference count = new IntByReference();
         check(nvml.nvmlDeviceGetCount_v2(count), "nvmlDeviceGetCount_v2", -1);
         List<GpuDevice> devices = new ArrayList<>();
         handles = new Pointer[count.getValue()];
         lastProcessTimestamp = new long[handles.length];
+        memoryV1 = new boolean[handles.length];
         for (int i = 0; i < handles.length; i++) {
             PointerByReference handle = new PointerByReference();
             check(nvml.nvmlDeviceGetHandleByIndex_v2(i, handle), "nvmlDeviceGetHandleByIndex_v2", i);
@@ -92,8 +104,7 @@ final class NvmlGpuReader implements GpuReader {
         Pointer h = handles[i];
         int[] utilization = new int[2];
         check(nvml.nvmlDeviceGetUtilizationRates(h, utilization), "nvmlDeviceGetUtilizationRates", i);
-        long[] memory = new long[3];
-        check(nvml.nvmlDeviceGetMemoryInfo(h, memory), "nvmlDeviceGetMemoryInfo", i);
+        long[] memory = memory(h, i);
 
         IntByReference milliwatts = new IntByReference();
         double watts = optional(() -> nvml.nvmlDeviceGetPowerUsage(h, milliwatts), "nvmlDeviceGetPowerUsage", i)
@@ -105,8 +116,31 @@ final class NvmlGpuReader implements GpuReader {
         double temperature = optional(() -> nvml.nvmlDeviceGetTemperature(h, Nvml.TEMPERATURE_GPU, celsius),
                 "nvmlDeviceGetTemperature", i) ? Integer.toUnsignedLong(celsius.getValue()) : Double.NaN;
 
-        return new GpuSample(device, Math.min(100, Integer.toUnsignedLong(utilization[0])) / 100.0, memory[2],
-                memory[0], watts, joules, temperature, processes(h, i));
+        return new GpuSample(device, Math.min(100, Integer.toUnsignedLong(utilization[0])) / 100.0, memory[0],
+                memory[1], watts, joules, temperature, processes(h, i));
+    }
+
+    /**
+     * {used, total} bytes: from {@code nvmlDeviceGetMemoryInfo_v2}, whose used leaves out the driver's reserve, or
+     * from v1 for a GPU whose driver lacks v2, does not support it, or expects another struct version. Once v1 is
+     * chosen for a GPU, v2 is not asked again: a missing function costs JNA a symbol lookup on every call.
+     */
+    private long[] memory(Pointer h, int i) throws GpuException {
+        if (!memoryV1[i]) {
+            memoryV2.setInt(0, Nvml.MEMORY_V2_VERSION);
+            int rc = call(() -> nvml.nvmlDeviceGetMemoryInfo_v2(h, memoryV2));
+            if (rc == Nvml.SUCCESS) {
+                return new long[] {memoryV2.getLong(32), memoryV2.getLong(8)};
+            }
+            if (rc != Nvml.ERROR_FUNCTION_NOT_FOUND && rc != Nvml.ERROR_NOT_SUPPORTED
+                    && rc != Nvml.ERROR_ARGUMENT_VERSION_MISMATCH) {
+                throw failure("nvmlDeviceGetMemoryInfo_v2", i, rc);
+            }
+            memoryV1[i] = true;
+        }
+        long[] memory = new long[3];
+        check(nvml.nvmlDeviceGetMemoryInfo(h, memory), "nvmlDeviceGetMemoryInfo", i);
+        return new long[] {memory[2], memory[0]};
     }
 
     /**
@@ -162,6 +196,7 @@ final class NvmlGpuReader implements GpuReader {
             }
             nvml = null;
             handles = new Pointer[0];
+            memoryV1 = new boolean[0];
         }
     }
 

@@ -23,6 +23,7 @@ final class FakeNvml {
 
     private static FakeNvml full;
     private static FakeNvml withoutEnergy;
+    private static FakeNvml withoutMemoryV2;
     private static Path directory;
 
     private final String path;
@@ -47,6 +48,14 @@ final class FakeNvml {
             withoutEnergy = new FakeNvml(compile("libfake-nvml-no-energy.so", "-DFAKE_NVML_NO_ENERGY"));
         }
         return withoutEnergy;
+    }
+
+    /** The fake built without {@code nvmlDeviceGetMemoryInfo_v2}, as on a driver older than that call. */
+    static synchronized FakeNvml withoutMemoryV2() {
+        if (withoutMemoryV2 == null) {
+            withoutMemoryV2 = new FakeNvml(compile("libfake-nvml-no-memory-v2.so", "-DFAKE_NVML_NO_MEMORY_V2"));
+        }
+        return withoutMemoryV2;
     }
 
     /** The library's absolute path, for {@link NvmlGpuReader#NvmlGpuReader(String)}. */
@@ -107,15 +116,22 @@ final class FakeNvml {
 
         int fake_nvml_add_device(String name, String uuid);
 
-        /** NVML's units: percent, bytes, mW, mJ, degrees C. Unsigned C values travel in Java's signed types. */
+        /**
+         * NVML's units: percent, bytes, mW, mJ, degrees C. Unsigned C values travel in Java's signed types.
+         * {@code usedBytes} is allocated memory, v2's used; v1 reports it plus the reserve.
+         */
         int fake_nvml_set_readings(int index, int gpuPercent, int memoryPercent, long totalBytes, long freeBytes,
                                    long usedBytes, int milliwatts, long millijoules, int celsius);
+
+        int fake_nvml_set_reserved(int index, long reservedBytes);
 
         int fake_nvml_add_process_sample(int index, int pid, long timestampMicros, int smPercent, int memPercent);
 
         int fake_nvml_add_arriving_sample(int index, int pid, long timestampMicros, int smPercent, int memPercent);
 
         int fake_nvml_fail(String function, int rc);
+
+        int fake_nvml_fail_device(int index, String function, int rc);
 
         int fake_nvml_calls(String function);
 

@@ -28,7 +28,13 @@ class NvmlBindingTest {
     private static final int NOT_SUPPORTED = 3;
     private static final int NO_PERMISSION = 4;
     private static final int DRIVER_NOT_LOADED = 9;
+    private static final int FUNCTION_NOT_FOUND = 13;
     private static final int GPU_IS_LOST = 15;
+    private static final int ARGUMENT_VERSION_MISMATCH = 25;
+    /** Allocated memory of the H200 in {@link #oneH200()}: what v2 and nvidia-smi report as used. */
+    private static final long ALLOCATED = 12_345_678_901_234L;
+    /** Memory the driver reserves for itself; v1 counts it as used. */
+    private static final long RESERVED = 567_279_616L;
     private static final int UNKNOWN = 999;
 
     private final FakeNvml fake = FakeNvml.full();
@@ -74,7 +80,7 @@ class NvmlBindingTest {
             GpuSample sample = reader.read(reader.open().get(0));
 
             assertThat(sample.utilization()).isEqualTo(0.73); // nvmlUtilization_t.gpu, not .memory (41)
-            assertThat(sample.memoryUsedBytes()).isEqualTo(12_345_678_901_234L); // nvmlMemory_t.used, third field
+            assertThat(sample.memoryUsedBytes()).isEqualTo(12_345_678_901_234L); // nvmlMemory_v2_t.used, at 32
             assertThat(sample.memoryTotalBytes()).isEqualTo(20_000_000_000_000L);
             assertThat(sample.powerWatts()).isEqualTo(690.5); // 690500 mW
             assertThat(sample.energyJoules()).isEqualTo(1_234.567); // 1234567 mJ
@@ -177,7 +183,7 @@ class NvmlBindingTest {
     @CsvSource({
         "nvmlDeviceGetPowerUsage, " + GPU_IS_LOST + ", NVML_ERROR_GPU_IS_LOST (15)",
         "nvmlDeviceGetProcessUtilization, " + UNKNOWN + ", NVML_ERROR_UNKNOWN (999)",
-        "nvmlDeviceGetMemoryInfo, " + NOT_SUPPORTED + ", NVML_ERROR_NOT_SUPPORTED (3)",
+        "nvmlDeviceGetMemoryInfo_v2, " + GPU_IS_LOST + ", NVML_ERROR_GPU_IS_LOST (15)",
     })
     void anyOtherErrorFailsTheReadNamingTheCallAndTheError(String function, int rc, String error)
             throws GpuException {
@@ -188,6 +194,80 @@ class NvmlBindingTest {
 
             assertThatThrownBy(() -> reader.read(h200)).isInstanceOf(GpuException.class)
                     .hasMessage(function + " for GPU 0 failed: " + error);
+        }
+    }
+
+    @Test
+    void memoryUsedComesFromV2AndLeavesOutTheDriversReserve() throws GpuException {
+        ok(nvml.fake_nvml_set_reserved(0, RESERVED));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuSample sample = reader.read(reader.open().get(0));
+
+            // The fake answers ARGUMENT_VERSION_MISMATCH unless version is nvmlMemory_v2 exactly, and the reader would
+            // then fall back to v1, which counts the reserve.
+            assertThat(sample.memoryUsedBytes()).isEqualTo(ALLOCATED);
+            assertThat(sample.memoryTotalBytes()).isEqualTo(20_000_000_000_000L); // at 8, after version and padding
+            assertThat(nvml.fake_nvml_calls("nvmlDeviceGetMemoryInfo_v2")).isOne();
+            assertThat(nvml.fake_nvml_calls("nvmlDeviceGetMemoryInfo")).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "v2 answering {0}")
+    @CsvSource({FUNCTION_NOT_FOUND + "", NOT_SUPPORTED + "", ARGUMENT_VERSION_MISMATCH + ""})
+    void aGpuWhoseDriverRefusesV2IsReadThroughV1WithoutAskingV2Again(int rc) throws GpuException {
+        ok(nvml.fake_nvml_set_reserved(0, RESERVED));
+        ok(nvml.fake_nvml_fail("nvmlDeviceGetMemoryInfo_v2", rc));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuDevice h200 = reader.open().get(0);
+
+            assertThat(reader.read(h200).memoryUsedBytes()).isEqualTo(RESERVED + ALLOCATED);
+            assertThat(reader.read(h200).memoryUsedBytes()).isEqualTo(RESERVED + ALLOCATED);
+            assertThat(reader.read(h200).memoryTotalBytes()).isEqualTo(20_000_000_000_000L);
+            assertThat(nvml.fake_nvml_calls("nvmlDeviceGetMemoryInfo_v2")).isOne();
+            assertThat(nvml.fake_nvml_calls("nvmlDeviceGetMemoryInfo")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aDriverWithoutMemoryInfoV2IsReadThroughV1() throws GpuException {
+        FakeNvml older = FakeNvml.withoutMemoryV2();
+        FakeNvml.Control olderNvml = older.reset();
+        ok(olderNvml.fake_nvml_add_device("Tesla T4", "GPU-t4"));
+        ok(olderNvml.fake_nvml_set_readings(0, 50, 0, 16L << 30, 15L << 30, 1L << 29, 70_000, 0, 40));
+        ok(olderNvml.fake_nvml_set_reserved(0, 1L << 29));
+        try (NvmlGpuReader reader = new NvmlGpuReader(older.path())) {
+            GpuDevice t4 = reader.open().get(0);
+
+            assertThat(reader.read(t4).memoryUsedBytes()).isEqualTo(1L << 30); // JNA's UnsatisfiedLinkError, caught
+            assertThat(reader.read(t4).memoryTotalBytes()).isEqualTo(16L << 30);
+            assertThat(olderNvml.fake_nvml_calls("nvmlDeviceGetMemoryInfo")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theMemoryCallIsChosenPerGpu() throws GpuException {
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-second"));
+        ok(nvml.fake_nvml_set_readings(1, 0, 0, 20_000_000_000_000L, 0, 1_000, 0, 0, 0));
+        ok(nvml.fake_nvml_set_reserved(0, RESERVED));
+        ok(nvml.fake_nvml_set_reserved(1, RESERVED));
+        ok(nvml.fake_nvml_fail_device(1, "nvmlDeviceGetMemoryInfo_v2", NOT_SUPPORTED));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            List<GpuDevice> gpus = reader.open();
+
+            assertThat(reader.read(gpus.get(1)).memoryUsedBytes()).isEqualTo(RESERVED + 1_000);
+            assertThat(reader.read(gpus.get(0)).memoryUsedBytes()).isEqualTo(ALLOCATED);
+        }
+    }
+
+    @Test
+    void aV1FailureAfterTheFallbackNamesV1() throws GpuException {
+        ok(nvml.fake_nvml_fail("nvmlDeviceGetMemoryInfo_v2", NOT_SUPPORTED));
+        ok(nvml.fake_nvml_fail("nvmlDeviceGetMemoryInfo", GPU_IS_LOST));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            GpuDevice h200 = reader.open().get(0);
+
+            assertThatThrownBy(() -> reader.read(h200)).isInstanceOf(GpuException.class)
+                    .hasMessage("nvmlDeviceGetMemoryInfo for GPU 0 failed: NVML_ERROR_GPU_IS_LOST (15)");
         }
     }
 
