@@ -6,16 +6,30 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Reads NVIDIA GPUs through NVML. Costs per {@link #read} measured on an H200 (FIELD-NOTES section 4): about 30 us
  * for utilization, memory, power and temperature, and 3.9 ms for the energy counter, which is why reads belong on
  * {@link GpuSampler}'s thread and never on a request's.
+ *
+ * <p><b>GPUs this process cannot open are skipped.</b> {@code nvmlDeviceGetCount_v2} counts every GPU in the host,
+ * and on a shared one (cgroups, Slurm, containers) {@code nvmlDeviceGetHandleByIndex_v2} answers
+ * {@code NVML_ERROR_NO_PERMISSION} for the GPUs given to others, as {@code nvml.h} documents. {@link #open} leaves
+ * those out and also a GPU that answers {@code NVML_ERROR_GPU_IS_LOST} while it is opened (fallen off the bus: one
+ * broken GPU should not hide the others); it says which in one log line, INFO, or WARN when a GPU is lost. The GPUs
+ * listed keep NVML's index, so indices can have gaps, and {@code nvidia-smi -i} names the same GPU. When no GPU can
+ * be opened, {@link #open} fails, naming each GPU's error. Any other error while opening (such as
+ * {@code NVML_ERROR_INSUFFICIENT_POWER} or {@code NVML_ERROR_IRQ_ISSUE}, which NVML reports for the host's GPUs as a
+ * whole) fails it too. A GPU lost after opening fails {@link #read}, as below.
  *
  * <p><b>Memory used is what {@code nvidia-smi} shows.</b> {@code nvmlDeviceGetMemoryInfo} counts the memory the
  * driver reserves for itself as used (several hundred MiB on an idle data-center GPU); {@code
@@ -37,7 +51,10 @@ final class NvmlGpuReader implements GpuReader {
     private static final int PROCESS_SAMPLE_SLACK = 8;
 
     private final String library;
+    /** Where the line about skipped GPUs goes: the log, or a test's list. */
+    private final Consumer<String> notices;
     private Nvml.Api nvml;
+    /** Per NVML index; null for a GPU skipped at open. */
     private Pointer[] handles = new Pointer[0];
     private long[] lastProcessTimestamp = new long[0];
     /** Per NVML index: whether the GPU answers only nvmlDeviceGetMemoryInfo (v1). */
@@ -52,7 +69,13 @@ final class NvmlGpuReader implements GpuReader {
 
     /** Reads through {@code library}, a name or an absolute path: tests load a fake NVML built from C this way. */
     NvmlGpuReader(String library) {
+        this(library, null);
+    }
+
+    /** As {@link #NvmlGpuReader(String)}, handing the line about skipped GPUs to {@code notices} instead of the log. */
+    NvmlGpuReader(String library, Consumer<String> notices) {
         this.library = library;
+        this.notices = notices;
     }
 
     @Override
@@ -78,28 +101,92 @@ final class NvmlGpuReader implements GpuReader {
         }
         IntByReference count = new IntByReference();
         check(nvml.nvmlDeviceGetCount_v2(count), "nvmlDeviceGetCount_v2", -1);
-        List<GpuDevice> devices = new ArrayList<>();
-        handles = new Pointer[count.getValue()];
-        lastProcessTimestamp = new long[handles.length];
-        memoryV1 = new boolean[handles.length];
-        for (int i = 0; i < handles.length; i++) {
-            PointerByReference handle = new PointerByReference();
-            check(nvml.nvmlDeviceGetHandleByIndex_v2(i, handle), "nvmlDeviceGetHandleByIndex_v2", i);
-            handles[i] = handle.getValue();
-            byte[] name = new byte[Nvml.STRING_BUFFER_SIZE];
-            check(nvml.nvmlDeviceGetName(handles[i], name, name.length), "nvmlDeviceGetName", i);
-            byte[] uuid = new byte[Nvml.STRING_BUFFER_SIZE];
-            check(nvml.nvmlDeviceGetUUID(handles[i], uuid, uuid.length), "nvmlDeviceGetUUID", i);
-            devices.add(new GpuDevice(i, Native.toString(name), Native.toString(uuid)));
+        int n = count.getValue();
+        handles = new Pointer[n];
+        lastProcessTimestamp = new long[n];
+        memoryV1 = new boolean[n];
+        List<GpuDevice> devices = new ArrayList<>(n);
+        List<Skipped> skipped = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            GpuDevice device = openDevice(i, skipped);
+            if (device != null) {
+                devices.add(device);
+            }
+        }
+        if (!skipped.isEmpty()) {
+            reportSkipped(n, devices, skipped);
         }
         return List.copyOf(devices);
+    }
+
+    /** GPU {@code i}, or null when NVML answers that this process cannot open it, which is added to skipped. */
+    private GpuDevice openDevice(int i, List<Skipped> skipped) throws GpuException {
+        PointerByReference handle = new PointerByReference();
+        byte[] name = new byte[Nvml.STRING_BUFFER_SIZE];
+        byte[] uuid = new byte[Nvml.STRING_BUFFER_SIZE];
+        String function = "nvmlDeviceGetHandleByIndex_v2";
+        int rc = nvml.nvmlDeviceGetHandleByIndex_v2(i, handle);
+        if (rc == Nvml.SUCCESS) {
+            function = "nvmlDeviceGetName";
+            rc = nvml.nvmlDeviceGetName(handle.getValue(), name, name.length);
+        }
+        if (rc == Nvml.SUCCESS) {
+            function = "nvmlDeviceGetUUID";
+            rc = nvml.nvmlDeviceGetUUID(handle.getValue(), uuid, uuid.length);
+        }
+        if (rc == Nvml.SUCCESS) {
+            handles[i] = handle.getValue();
+            return new GpuDevice(i, Native.toString(name), Native.toString(uuid));
+        }
+        if (rc == Nvml.ERROR_NO_PERMISSION || rc == Nvml.ERROR_GPU_IS_LOST) {
+            skipped.add(new Skipped(i, function, rc));
+            return null;
+        }
+        throw failure(function, i, rc);
+    }
+
+    /** A GPU left out at open, and why. */
+    private record Skipped(int index, String function, int rc) {
+        String describe() {
+            return "GPU " + index + ": " + function + " failed: " + Nvml.errorName(rc)
+                    + (rc == Nvml.ERROR_GPU_IS_LOST ? " (fallen off the bus)" : " (not this process's GPU)");
+        }
+    }
+
+    /** One line when some GPUs open; a failure naming each error and the fix when none does. */
+    private void reportSkipped(int count, List<GpuDevice> opened, List<Skipped> skipped) throws GpuException {
+        boolean lost = skipped.stream().anyMatch(s -> s.rc == Nvml.ERROR_GPU_IS_LOST);
+        String each = skipped.stream().map(Skipped::describe).collect(Collectors.joining("; "));
+        if (opened.isEmpty()) {
+            List<String> fixes = new ArrayList<>(2);
+            if (skipped.stream().anyMatch(s -> s.rc == Nvml.ERROR_NO_PERMISSION)) {
+                fixes.add("run it where a GPU is allocated to it (Slurm --gres=gpu, a container's --gpus) or give it"
+                        + " access to that GPU's /dev/nvidia* device");
+            }
+            if (lost) {
+                fixes.add("a lost GPU needs an operator (nvidia-smi -q, then a GPU reset or a reboot)");
+            }
+            throw new GpuException("NVML lists " + count + " GPU" + (count == 1 ? "" : "s") + " but this process can"
+                    + " open none of them (" + skipped.size() + " skipped): " + each + "; " + String.join("; ", fixes));
+        }
+        String line = "NVML lists " + count + " GPUs; reading " + opened.stream().map(d -> "GPU " + d.index())
+                .collect(Collectors.joining(", ")) + " and skipping " + skipped.size() + " this process cannot open: "
+                + each;
+        if (notices != null) {
+            notices.accept(line);
+        } else if (lost) {
+            Log.LOGGER.warn(line);
+        } else {
+            Log.LOGGER.info(line);
+        }
     }
 
     @Override
     public GpuSample read(GpuDevice device) throws GpuException {
         int i = device.index();
-        if (nvml == null || i >= handles.length) {
-            throw new GpuException("NVML is not open, or has no GPU " + i + "; call open() first");
+        if (nvml == null || i >= handles.length || handles[i] == null) {
+            throw new GpuException("NVML is not open, or GPU " + i + " is not among the GPUs it opened; call open()"
+                    + " first and read only the GPUs it lists");
         }
         Pointer h = handles[i];
         int[] utilization = new int[2];
@@ -248,5 +335,10 @@ final class NvmlGpuReader implements GpuReader {
     @FunctionalInterface
     private interface NvmlCall {
         int invoke();
+    }
+
+    /** Holds the logger, so that a reader whose notices go elsewhere never creates it. */
+    private static final class Log {
+        static final Logger LOGGER = LoggerFactory.getLogger(NvmlGpuReader.class);
     }
 }

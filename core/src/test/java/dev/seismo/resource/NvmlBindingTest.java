@@ -27,6 +27,7 @@ class NvmlBindingTest {
     private static final long NOW_MICROS = 1_767_225_600_000_000L;
     private static final int NOT_SUPPORTED = 3;
     private static final int NO_PERMISSION = 4;
+    private static final int INSUFFICIENT_POWER = 8;
     private static final int DRIVER_NOT_LOADED = 9;
     private static final int FUNCTION_NOT_FOUND = 13;
     private static final int GPU_IS_LOST = 15;
@@ -272,6 +273,87 @@ class NvmlBindingTest {
     }
 
     @Test
+    void gpusThisProcessCannotOpenAreSkippedAndTheOthersKeepNvmlsIndex() throws GpuException {
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-slurm-job-b"));
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-fallen-off"));
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-mine-too"));
+        ok(nvml.fake_nvml_set_readings(3, 12, 0, 20_000_000_000_000L, 0, 3_333, 300_000, 0, 33));
+        ok(nvml.fake_nvml_fail_device(1, "nvmlDeviceGetHandleByIndex_v2", NO_PERMISSION));
+        ok(nvml.fake_nvml_fail_device(2, "nvmlDeviceGetName", GPU_IS_LOST));
+        List<String> notices = new ArrayList<>();
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path(), notices::add)) {
+            List<GpuDevice> gpus = reader.open();
+
+            assertThat(gpus).containsExactly(new GpuDevice(0, "NVIDIA H200", H200_UUID),
+                    new GpuDevice(3, "NVIDIA H200", "GPU-mine-too"));
+            assertThat(notices).containsExactly("NVML lists 4 GPUs; reading GPU 0, GPU 3 and skipping 2 this process"
+                    + " cannot open: GPU 1: nvmlDeviceGetHandleByIndex_v2 failed: NVML_ERROR_NO_PERMISSION (4) (not"
+                    + " this process's GPU); GPU 2: nvmlDeviceGetName failed: NVML_ERROR_GPU_IS_LOST (15) (fallen off"
+                    + " the bus)");
+            GpuSample third = reader.read(gpus.get(1)); // GPU 3's handle, not the second one opened
+            assertThat(third.memoryUsedBytes()).isEqualTo(3_333);
+            assertThat(third.powerWatts()).isEqualTo(300.0);
+            assertThatThrownBy(() -> reader.read(new GpuDevice(1, "NVIDIA H200", "GPU-slurm-job-b")))
+                    .isInstanceOf(GpuException.class).hasMessageStartingWith("NVML is not open, or GPU 1 is not among");
+        }
+    }
+
+    @Test
+    void theSamplerReadsTheGpuSelectedByNvmlIndexWhenLowerIndicesAreSkipped() {
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-mine"));
+        ok(nvml.fake_nvml_set_readings(1, 64, 0, 20_000_000_000_000L, 0, 1_111, 0, 0, 0));
+        ok(nvml.fake_nvml_fail_device(0, "nvmlDeviceGetHandleByIndex_v2", NO_PERMISSION));
+        List<String> notices = new ArrayList<>();
+        try (GpuSampler sampler = GpuSampler.builder().reader(new NvmlGpuReader(fake.path(), notices::add))
+                .devices("1").notices(notices::add).build()) {
+            assertThat(sampler.sample()).isTrue();
+
+            GpuSample sample = sampler.latest().get(0);
+            assertThat(sample.device()).isEqualTo(new GpuDevice(1, "NVIDIA H200", "GPU-mine"));
+            assertThat(sample.utilization()).isEqualTo(0.64);
+            assertThat(sample.memoryUsedBytes()).isEqualTo(1_111);
+            assertThat(notices).singleElement().asString()
+                    .startsWith("NVML lists 2 GPUs; reading GPU 1 and skipping 1");
+        }
+    }
+
+    @Test
+    void whenNoGpuCanBeOpenedOpeningFailsNamingEachErrorAndTheFix() {
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-other"));
+        ok(nvml.fake_nvml_fail_device(0, "nvmlDeviceGetHandleByIndex_v2", NO_PERMISSION));
+        ok(nvml.fake_nvml_fail_device(1, "nvmlDeviceGetUUID", GPU_IS_LOST));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            assertThatThrownBy(reader::open).isInstanceOf(GpuException.class).hasMessage("NVML lists 2 GPUs but this"
+                    + " process can open none of them (2 skipped): GPU 0: nvmlDeviceGetHandleByIndex_v2 failed:"
+                    + " NVML_ERROR_NO_PERMISSION (4) (not this process's GPU); GPU 1: nvmlDeviceGetUUID failed:"
+                    + " NVML_ERROR_GPU_IS_LOST (15) (fallen off the bus); run it where a GPU is allocated to it (Slurm"
+                    + " --gres=gpu, a container's --gpus) or give it access to that GPU's /dev/nvidia* device; a lost"
+                    + " GPU needs an operator (nvidia-smi -q, then a GPU reset or a reboot)");
+        }
+    }
+
+    @Test
+    void theOnlyGpuBeingAnotherJobsFailsOpeningWithTheAllocationFixAlone() {
+        ok(nvml.fake_nvml_fail_device(0, "nvmlDeviceGetHandleByIndex_v2", NO_PERMISSION));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            assertThatThrownBy(reader::open).isInstanceOf(GpuException.class).hasMessage("NVML lists 1 GPU but this"
+                    + " process can open none of them (1 skipped): GPU 0: nvmlDeviceGetHandleByIndex_v2 failed:"
+                    + " NVML_ERROR_NO_PERMISSION (4) (not this process's GPU); run it where a GPU is allocated to it"
+                    + " (Slurm --gres=gpu, a container's --gpus) or give it access to that GPU's /dev/nvidia* device");
+        }
+    }
+
+    @Test
+    void anErrorNvmlReportsForTheHostsGpusAsAWholeFailsOpening() {
+        ok(nvml.fake_nvml_add_device("NVIDIA H200", "GPU-second"));
+        ok(nvml.fake_nvml_fail_device(1, "nvmlDeviceGetHandleByIndex_v2", INSUFFICIENT_POWER));
+        try (NvmlGpuReader reader = new NvmlGpuReader(fake.path())) {
+            assertThatThrownBy(reader::open).isInstanceOf(GpuException.class)
+                    .hasMessage("nvmlDeviceGetHandleByIndex_v2 for GPU 1 failed: NVML_ERROR_INSUFFICIENT_POWER (8)");
+        }
+    }
+
+    @Test
     void aDriverWithoutTheEnergyCounterGivesNotANumberAndEnergyFromPower() throws GpuException {
         FakeNvml older = FakeNvml.withoutEnergy();
         FakeNvml.Control olderNvml = older.reset();
@@ -332,7 +414,8 @@ class NvmlBindingTest {
         assertThat(nvml.fake_nvml_calls("nvmlShutdown")).isOne();
         assertThat(nvml.fake_nvml_initialized()).isZero();
         assertThatThrownBy(() -> reader.read(h200)).isInstanceOf(GpuException.class)
-                .hasMessage("NVML is not open, or has no GPU 0; call open() first");
+                .hasMessage("NVML is not open, or GPU 0 is not among the GPUs it opened; call open() first and read"
+                        + " only the GPUs it lists");
     }
 
     @Test
