@@ -52,7 +52,7 @@ class ResourceAttributionTest {
     }
 
     @Test
-    void measuredResourcesAreSharedByOverlapAndEveryCallIsPricedWithTotalsConserved() {
+    void measuredResourcesAreSharedAmongTheCallsAndEveryCallIsPricedWithTotalsConserved() {
         registry.addObserver(new MonitorObserver() {
             @Override
             public void onCost(ModelMonitor monitor, ResourceUsage used, Cost cost, double emissionsGrams) {
@@ -71,15 +71,16 @@ class ResourceAttributionTest {
         monitor.flush();
         registry.accounting().cycle(clock.nanoTime());
 
-        // Over [0 s, 2 s) the calls overlap 1 s and 0.5 s: shares 2/3 and 1/3 of every measured amount.
+        // Instance time is each call's own time (they never run together; [1 s, 1.5 s) is idle). Over the GPU's
+        // [0 s, 2 s) the calls overlap 1 s and 0.5 s: shares 2/3 and 1/3 of its busy time and energy.
         assertThat(costs).hasSize(2);
-        assertThat(resources.get(0).instanceSeconds()).isCloseTo(4.0 / 3, within(1e-9));
-        assertThat(resources.get(1).instanceSeconds()).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(resources.get(0).instanceSeconds()).isEqualTo(1.0);
+        assertThat(resources.get(1).instanceSeconds()).isEqualTo(0.5);
         assertThat(resources.get(0).gpuSeconds()).isCloseTo(2.0 / 3, within(1e-9));
         assertThat(resources.get(0).gpuEnergyJoules()).isCloseTo(240, within(1e-9));
         assertThat(costs.get(0).tokens()).isCloseTo(0.002, within(1e-12));
         assertThat(costs.get(0).currency()).isEqualTo("EUR");
-        double measured = 2 * 0.001 + 1 * 0.002 + 360 / 3.6e6 * 0.36 + 2 * 0.01 + 0.002;
+        double measured = 1.5 * 0.001 + 1 * 0.002 + 360 / 3.6e6 * 0.36 + 2 * 0.01 + 0.002;
         assertThat(costs.stream().mapToDouble(Cost::total).sum()).isCloseTo(measured, within(1e-12));
 
         Profile window = monitor.snapshot().current().profile();
