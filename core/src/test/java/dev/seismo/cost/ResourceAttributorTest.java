@@ -222,13 +222,15 @@ class ResourceAttributorTest {
                 int what = random.nextInt(10);
                 if (what < 6) {
                     long start = t - random.nextInt(5_000);
-                    long length = random.nextInt(10) == 0 ? 0 : random.nextInt(random.nextInt(20) == 0 ? 50_000 : 2_000);
+                    long length = random.nextInt(10) == 0 ? 0
+                            : random.nextInt(random.nextInt(20) == 0 ? 50_000 : 2_000);
                     a.addRequest(added++, start, start + length, TokenUsage.NONE);
                 } else if (what < 9) {
                     int r = random.nextInt(4);
                     long start = Math.max(lastEnd[r], t - 3_000) + random.nextInt(200);
                     long end = start + 1 + random.nextInt(1_500);
-                    double amount = r == INSTANCE ? (end - start) / 1e9 : random.nextInt(8) == 0 ? 0 : random.nextDouble() * 10;
+                    double amount = r == INSTANCE ? (end - start) / 1e9
+                            : random.nextInt(8) == 0 ? 0 : random.nextDouble() * 10;
                     a.addMeasurement(Resource.values()[r], start, end, amount);
                     lastEnd[r] = end;
                     fed[r] += amount;
