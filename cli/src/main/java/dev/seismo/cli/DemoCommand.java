@@ -60,8 +60,10 @@ final class DemoCommand implements Callable<Integer> {
                 .gpuPerHour(4.0).energyPerKwh(0.15).carbonGramsPerKwh(380).build();
         ModelMonitor monitor;
         String gpus;
+        // The least lateness a 1 s GPU sampler and the 100 ms aggregation allow (the demo's calls are short), so
+        // costs reach the 1 s windows while the demo runs.
         try (MonitorRegistry registry = MonitorRegistry.builder().costModel(prices).gpu(GpuSampler.start())
-                .attributionLateness(Duration.ofSeconds(1)).build()) {
+                .attributionLateness(Duration.ofMillis(1_100)).build()) {
             monitor = ModelMonitor.builder("demo-fraud").version("1")
                     .numericFeature("amount").categoricalFeature("country").numericOutput("score")
                     .windowDuration(Duration.ofSeconds(1))

@@ -72,8 +72,8 @@ public final class CostModel {
     }
 
     /**
-     * Reads a JSON price file (UTF-8): one object whose keys are the builder's setting names, {@code currency}
-     * required, the prices optional (default 0).
+     * Reads a JSON price file (UTF-8, a leading byte order mark ignored): one object whose keys are the builder's
+     * setting names, {@code currency} required, the prices optional (default 0).
      *
      * <pre>{@code
      * { "currency": "EUR", "inputPerMillionTokens": 2.5, "outputPerMillionTokens": 10,
@@ -217,7 +217,7 @@ public final class CostModel {
         private Builder() {
         }
 
-        /** The ISO 4217 code of every amount, in upper case (default USD). */
+        /** The ISO 4217 code of every amount, in upper case (default USD); not XXX, which means no currency. */
         public Builder currency(String code) {
             Objects.requireNonNull(code, "currency");
             boolean known;
@@ -229,6 +229,10 @@ public final class CostModel {
             if (!known) {
                 throw new IllegalArgumentException("currency must be an ISO 4217 code in upper case, such as USD or"
                         + " EUR, was '" + code + "'");
+            }
+            if (code.equals("XXX")) { // a real ISO code, and Java knows it, but it says the amounts are no money
+                throw new IllegalArgumentException("currency must be the currency the prices are in, such as USD or"
+                        + " EUR, was 'XXX' (ISO 4217's code for no currency)");
             }
             this.currency = code;
             return this;

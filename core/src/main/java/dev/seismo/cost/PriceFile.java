@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 
 import java.io.IOException;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.util.HashSet;
 import java.util.List;
@@ -26,9 +26,9 @@ final class PriceFile {
             "cachedInputPerMillionTokens", "perCall", "instancePerHour", "gpuPerHour", "energyPerKwh",
             "carbonGramsPerKwh");
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** Repeated keys are found by {@code read} rather than by Jackson, whose error names no JSON pointer. */
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final int BYTE_ORDER_MARK = '\uFEFF';
 
     private PriceFile() {
     }
@@ -36,7 +36,7 @@ final class PriceFile {
     static CostModel read(Reader reader, String source) throws IOException {
         CostModel.Builder b = CostModel.builder();
         Set<String> seen = new HashSet<>();
-        try (JsonParser p = JSON.createParser(reader)) {
+        try (JsonParser p = JSON.createParser(skipByteOrderMark(reader))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw error(source, null, p.currentTokenLocation(), "a price file is one JSON object, found "
                         + describe(p.currentToken()), "Write it as { \"currency\": \"USD\", ... }", null);
@@ -50,7 +50,9 @@ final class PriceFile {
                     throw error(source, pointer, at, "unknown key '" + key + "'", "Known keys: "
                             + String.join(", ", KEYS), null);
                 }
-                seen.add(key);
+                if (!seen.add(key)) {
+                    throw error(source, pointer, at, "repeated key '" + key + "'", "Give each key once", null);
+                }
                 try {
                     set(b, key, value, p);
                 } catch (IllegalArgumentException e) {
@@ -63,10 +65,6 @@ final class PriceFile {
             }
         } catch (JsonProcessingException e) {
             String problem = e.getOriginalMessage();
-            if (problem.startsWith("Duplicate field")) {
-                throw error(source, null, e.getLocation(), problem.replace("Duplicate field", "repeated key"),
-                        "Give each key once", e);
-            }
             throw error(source, null, e.getLocation(), "not valid JSON: " + problem,
                     "Check the file for a missing comma, quote or brace near this point", e);
         }
@@ -75,6 +73,19 @@ final class PriceFile {
                     "Add \"currency\": \"USD\" (an ISO 4217 code) so amounts are not misread", null);
         }
         return b.build();
+    }
+
+    /**
+     * Drops a leading UTF-8 byte order mark, which Windows editors write and Java's decoder keeps as a character;
+     * the columns of error messages then count from the first character after it, as editors show them.
+     */
+    private static Reader skipByteOrderMark(Reader reader) throws IOException {
+        PushbackReader in = new PushbackReader(reader, 1);
+        int first = in.read();
+        if (first != -1 && first != BYTE_ORDER_MARK) {
+            in.unread(first);
+        }
+        return in;
     }
 
     private static void set(CostModel.Builder b, String key, JsonToken value, JsonParser p) throws IOException {

@@ -13,21 +13,32 @@ import java.util.function.Function;
 /**
  * Allocates measured resources to the requests that were running when they were used, and prices them.
  *
- * <p><b>The rule.</b> Each {@link Resource} is measured in intervals {@code [start, end)}: an instance's wall-clock
- * time, the process's CPU seconds, the GPUs' busy seconds and joules. An interval's amount is split among the
- * requests {@code [start, end)} that overlap it, in proportion to their overlap with it: a request running through
- * all of a 1 s interval gets twice the share of one running through half of it. Over every finalized interval,
- * what requests receive sums to what was measured (to floating-point rounding). An interval no request overlaps is
- * <em>idle</em>: its amount is reported and priced as idle in the {@link Settlement}, never dropped. A request of
- * zero length overlaps nothing and costs only its tokens and its call.
+ * <p><b>The rules.</b> Each {@link Resource} is measured in intervals {@code [start, end)}: an instance's wall-clock
+ * time, the process's CPU seconds, the GPUs' busy seconds and joules. Requests run over {@code [start, end)} too.
+ * <ul>
+ * <li><b>Instance time is shared per moment</b> (processor sharing): it is known exactly, second by second, so each
+ * moment of an interval is split equally among the requests running at that moment, and a moment with no request
+ * running is idle. Two identical requests get identical shares wherever the intervals happen to be cut, and an idle
+ * host's time is idle.</li>
+ * <li><b>CPU time, GPU time and GPU energy are shared by overlap</b>: their amount is only known per interval, not
+ * when within it it was used, so an interval's amount is split among the requests that overlap it in proportion to
+ * their overlap with it: a request running through all of a 1 s interval gets twice the share of one running
+ * through half of it. An interval no request overlaps is idle.</li>
+ * </ul>
+ * Over every finalized interval, what requests receive plus what is idle sums to what was measured (to
+ * floating-point rounding). Idle amounts are reported and priced in the {@link Settlement}, never dropped. A request
+ * of zero length overlaps nothing and costs only its tokens and its call.
  *
  * <p><b>Streaming.</b> Nothing is computed until {@link #settle(long) settle(watermark)}, which finalizes every
  * interval that ends at or before the watermark (each then sees all the requests added so far) and hands out every
  * request that no unfinalized interval overlaps any more. A request still running at an interval's end is carried:
  * it keeps the shares of the intervals finalized so far and gets the rest when its last interval is finalized.
  * Memory is the requests and intervals not yet settled: about {@code lateness x request rate} requests, capped by
- * {@link Builder#maxPendingRequests(int)} (beyond it, the oldest intervals are finalized early and counted in
- * {@link AttributionTotals#forcedIntervals()}).
+ * {@link Builder#maxPendingRequests(int)}. Beyond the cap the oldest requests are handed out before the watermark
+ * reaches their end, with the intervals they overlap finalized early: counted in
+ * {@link AttributionTotals#forcedRequests()} and {@link AttributionTotals#forcedIntervals()}; a measurement that
+ * arrives afterwards for their time (a GPU interval, known only at its end) goes to the requests still pending, or
+ * to idle, and is counted in {@link AttributionTotals#lateIntervals()}.
  *
  * <p><b>Contract for a feeder</b> (the monitor registry's aggregation thread):
  * <ol>
@@ -40,13 +51,20 @@ import java.util.function.Function;
  * <li>Then {@code settle(now - lateness)}. The lateness must cover the time from an interval's end until every
  * request overlapping it has been added: the longest request to attribute fully, plus the aggregation interval,
  * plus the GPU sampling interval (a GPU interval is known only at its end). A request running longer is marked
- * {@link RequestAttribution#late() late}: the intervals settled before it was added went to the others.</li>
+ * {@link RequestAttribution#late() late} and counted in {@link AttributionTotals#lateRequests()}: the intervals
+ * settled before it was added went to the others, or to idle. Requests are known only when they end, so no
+ * retention shorter than the longest request avoids this.</li>
  * <li>Record each {@link RequestAttribution} where its key says (its cost and emissions into the window open at
  * that moment, which can be up to the lateness after the call); record the settlement's idle cost apart.</li>
  * <li>On shutdown, {@code settle(Long.MAX_VALUE)} finalizes everything.</li>
  * </ol>
  * Within one resource, intervals must come in time order without overlapping (gaps are allowed: nothing was
  * measured there). Different resources are independent: GPU intervals of 1 s and CPU intervals of 100 ms mix freely.
+ *
+ * <p><b>Cost.</b> Finalizing an interval scans the pending requests once; instance time also sorts the starts and
+ * ends of the requests overlapping it ({@code O(k log k)} for {@code k} of them) and sweeps them once, keeping the
+ * running sum of {@code dt / (requests running)} so that each request's share is the difference of that sum at its
+ * two ends.
  *
  * <p>Not thread-safe: meant for one thread (the aggregation thread), like a {@code ProfileAccumulator}. Pure and
  * deterministic: no clock, no thread, the same inputs give the same outputs.
@@ -59,6 +77,7 @@ public final class ResourceAttributor<K> {
     public static final int DEFAULT_MAX_PENDING_REQUESTS = 100_000;
 
     private static final Resource[] RESOURCES = Resource.values();
+    private static final int INSTANCE = Resource.INSTANCE_TIME.ordinal();
 
     private final CostModel hostPrices;
     private final Function<? super K, CostModel> pricing;
@@ -68,14 +87,25 @@ public final class ResourceAttributor<K> {
     private final List<ArrayDeque<Interval>> streams = new ArrayList<>();
     private final long[] lastEnd = new long[RESOURCES.length];
     private long settledTo = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
     private long finalizedEnd = Long.MIN_VALUE;
     private final double[] measured = new double[RESOURCES.length];
     private final double[] attributed = new double[RESOURCES.length];
     private final double[] idle = new double[RESOURCES.length];
     private long settledRequests;
     private long lateRequests;
+    private long forcedRequests;
     private long lateIntervals;
     private long forcedIntervals;
+    // Scratch for sharing instance time per moment, kept between intervals: at 100k pending requests, allocating
+    // them for every 100 ms interval would be megabytes of garbage per second.
+    private Pending<?>[] running = new Pending<?>[0];
+    private long[] from = new long[0];
+    private long[] to = new long[0];
+    private long[] sortedStarts = new long[0];
+    private long[] sortedEnds = new long[0];
+    private long[] moments = new long[0];
+    private double[] shareSum = new double[0];
 
     private ResourceAttributor(Builder<K> b) {
         this.hostPrices = b.hostPrices;
@@ -144,13 +174,13 @@ public final class ResourceAttributor<K> {
                     + " [" + startNanos + ", " + endNanos + ") starts before the previous one ends at " + lastEnd[r]);
         }
         lastEnd[r] = endNanos;
-        if (endNanos <= settledTo) {
+        if (startNanos < settledTo) {
             lateIntervals++;
         }
         streams.get(r).addLast(new Interval(startNanos, endNanos, amount));
     }
 
-    /** Adds the instance's wall-clock time {@code [startNanos, endNanos)}, allocated by overlap. */
+    /** Adds the instance's wall-clock time {@code [startNanos, endNanos)}, shared per moment. */
     public void addInstanceTime(long startNanos, long endNanos) {
         addMeasurement(Resource.INSTANCE_TIME, startNanos, endNanos, (endNanos - startNanos) / 1e9);
     }
@@ -171,8 +201,8 @@ public final class ResourceAttributor<K> {
      * A watermark below an earlier one counts as the earlier one. {@code Long.MAX_VALUE} finalizes everything.
      */
     public Settlement<K> settle(long watermarkNanos) {
-        long watermark = Math.max(watermarkNanos, settledTo);
-        long target = watermark;
+        watermark = Math.max(watermark, watermarkNanos);
+        long target = Math.max(watermark, settledTo);
         boolean forced = false;
         if (pending.size() > maxPendingRequests) {
             long[] ends = new long[pending.size()];
@@ -208,6 +238,9 @@ public final class ResourceAttributor<K> {
         for (int i = 0; i < pending.size(); i++) {
             Pending<K> p = pending.get(i);
             if (p.end <= horizon) {
+                if (p.end > watermark) {
+                    forcedRequests++;
+                }
                 done.add(attribution(p));
             } else {
                 pending.set(kept++, p);
@@ -220,19 +253,24 @@ public final class ResourceAttributor<K> {
                 hostPrices.resourceCost(idleUsage), hostPrices.emissionsGrams(idleUsage));
     }
 
-    /** Splits one interval among the pending requests that overlap it; two passes, since shares need the sum. */
+    /** Hands one interval's amount out to the pending requests by the resource's rule; the rest is idle. */
     private void finalize(int r, Interval interval, double[] stepMeasured, double[] stepIdle) {
+        measured[r] += interval.amount;
+        stepMeasured[r] += interval.amount;
+        finalizedEnd = Math.max(finalizedEnd, interval.end);
+        double idleAmount = r == INSTANCE ? sharePerMoment(r, interval) : shareByOverlap(r, interval);
+        idle[r] += idleAmount;
+        stepIdle[r] += idleAmount;
+    }
+
+    /** Splits the amount in proportion to each request's overlap; two passes, since shares need the sum. */
+    private double shareByOverlap(int r, Interval interval) {
         long totalOverlap = 0;
         for (Pending<K> p : pending) {
             totalOverlap += overlap(p, interval);
         }
-        measured[r] += interval.amount;
-        stepMeasured[r] += interval.amount;
-        finalizedEnd = Math.max(finalizedEnd, interval.end);
         if (totalOverlap == 0) {
-            idle[r] += interval.amount;
-            stepIdle[r] += interval.amount;
-            return;
+            return interval.amount;
         }
         for (Pending<K> p : pending) {
             long o = overlap(p, interval);
@@ -242,6 +280,79 @@ public final class ResourceAttributor<K> {
                 attributed[r] += share;
             }
         }
+        return 0;
+    }
+
+    /**
+     * Splits each moment of the interval equally among the requests running then. A sweep over the sorted starts
+     * and ends keeps {@code shareSum}, the running integral of {@code dt / (requests running)} at each moment where
+     * the count changes; a request's share is the rate times that integral between its two ends. The moments with
+     * no request running are idle.
+     */
+    private double sharePerMoment(int r, Interval interval) {
+        int n = pending.size();
+        if (running.length < n) {
+            int size = Math.max(n, running.length * 2);
+            running = new Pending<?>[size];
+            from = new long[size];
+            to = new long[size];
+            sortedStarts = new long[size];
+            sortedEnds = new long[size];
+            moments = new long[2 * size];
+            shareSum = new double[2 * size];
+        }
+        int k = 0;
+        for (Pending<K> p : pending) {
+            long s = Math.max(p.start, interval.start);
+            long e = Math.min(p.end, interval.end);
+            if (e > s) {
+                running[k] = p;
+                from[k] = s;
+                to[k] = e;
+                k++;
+            }
+        }
+        if (k == 0) {
+            return interval.amount;
+        }
+        System.arraycopy(from, 0, sortedStarts, 0, k);
+        System.arraycopy(to, 0, sortedEnds, 0, k);
+        Arrays.sort(sortedStarts, 0, k);
+        Arrays.sort(sortedEnds, 0, k);
+        int m = 0;
+        int active = 0;
+        double sum = 0;
+        long covered = 0;
+        for (int i = 0, j = 0; j < k; ) {
+            long t = i < k ? Math.min(sortedStarts[i], sortedEnds[j]) : sortedEnds[j];
+            if (active > 0) { // the count over [previous moment, t)
+                sum += (double) (t - moments[m - 1]) / active;
+                covered += t - moments[m - 1];
+            }
+            moments[m] = t;
+            shareSum[m] = sum;
+            m++;
+            while (i < k && sortedStarts[i] == t) {
+                active++;
+                i++;
+            }
+            while (j < k && sortedEnds[j] == t) {
+                active--;
+                j++;
+            }
+        }
+        long length = interval.end - interval.start;
+        // Per second, not per nanosecond: for instance time the rate is then exactly 1 and shares are exact.
+        double perSecond = interval.amount / (length / 1e9);
+        for (int q = 0; q < k; q++) {
+            double seconds = (shareSum[Arrays.binarySearch(moments, 0, m, to[q])]
+                    - shareSum[Arrays.binarySearch(moments, 0, m, from[q])]) / 1e9;
+            double share = perSecond * seconds;
+            running[q].shares[r] += share;
+            attributed[r] += share;
+            running[q] = null;
+        }
+        return covered == length ? 0 : interval.amount * ((double) (length - covered) / length);
     }
 
     private static long overlap(Pending<?> p, Interval i) {
@@ -258,10 +369,12 @@ public final class ResourceAttributor<K> {
                 prices.emissionsGrams(usage), p.late);
     }
 
-    /** Everything finalized so far: measured = attributed + idle. */
+    /** Everything finalized so far (measured = attributed + idle), the counts of what went wrong, and the backlog. */
     public AttributionTotals totals() {
-        return new AttributionTotals(ResourceUsage.of(measured), ResourceUsage.of(attributed), ResourceUsage.of(idle),
-                settledRequests, lateRequests, lateIntervals, forcedIntervals);
+        ResourceUsage idleUsage = ResourceUsage.of(idle);
+        return new AttributionTotals(ResourceUsage.of(measured), ResourceUsage.of(attributed), idleUsage,
+                hostPrices.resourceCost(idleUsage), hostPrices.emissionsGrams(idleUsage), settledRequests,
+                lateRequests, forcedRequests, lateIntervals, forcedIntervals, pending.size(), pendingIntervals());
     }
 
     /** Requests added and not yet handed out by a settlement. */
@@ -320,7 +433,7 @@ public final class ResourceAttributor<K> {
         /**
          * The most requests kept waiting for settlement, at least 1 (default
          * {@value ResourceAttributor#DEFAULT_MAX_PENDING_REQUESTS}); beyond it, intervals are finalized early so
-         * the oldest requests can be handed out.
+         * the oldest requests can be handed out, counted in {@link AttributionTotals#forcedRequests()}.
          */
         public Builder<K> maxPendingRequests(int max) {
             if (max < 1) {

@@ -1,6 +1,7 @@
 package dev.seismo.monitor;
 
 import dev.seismo.cost.CostModel;
+import dev.seismo.cost.ResourceAttributor;
 import dev.seismo.resource.GpuSampler;
 import dev.seismo.time.Clock;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private final GpuSampler gpu;
     private final CostModel costModel;
     private final long latenessNanos;
+    private final int maxPendingCalls;
     private volatile ResourceAccounting accounting;
     private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
@@ -52,7 +54,8 @@ public final class MonitorRegistry implements AutoCloseable {
         this.intervalNanos = builder.aggregationInterval.toNanos();
         this.gpu = builder.gpu;
         this.costModel = builder.costModel;
-        this.latenessNanos = builder.attributionLateness.toNanos();
+        this.latenessNanos = builder.lateness().toNanos();
+        this.maxPendingCalls = builder.maxPendingCalls;
     }
 
     /** A registry with the system clock and the default aggregation interval. */
@@ -89,12 +92,22 @@ public final class MonitorRegistry implements AutoCloseable {
         return a == null ? OptionalDouble.empty() : OptionalDouble.of(a.idleCost());
     }
 
+    /**
+     * The resource attribution so far: measured, attributed and idle amounts per resource, idle cost and emissions,
+     * and the counts of calls that lost part of their share (longer than the lateness, or settled early by the
+     * cap) and of failures; empty until a monitor attributes resources.
+     */
+    public Optional<AttributionSnapshot> attribution() {
+        ResourceAccounting a = accounting;
+        return a == null ? Optional.empty() : Optional.of(a.snapshot());
+    }
+
     /** The resource attribution of this registry, created with the first monitor that prices its calls. */
     ResourceAccounting accounting() {
         synchronized (lifecycle) {
             if (accounting == null) {
                 accounting = new ResourceAccounting(costModel != null ? costModel : CostModel.free(), clock, gpu,
-                        latenessNanos);
+                        latenessNanos, maxPendingCalls);
             }
             return accounting;
         }
@@ -219,7 +232,7 @@ public final class MonitorRegistry implements AutoCloseable {
                 try {
                     a.cycle(clock.nanoTime());
                 } catch (Throwable e) {
-                    log.error("Resource attribution failed; calls' costs of this cycle are missing", e);
+                    a.failed("in an aggregation cycle", e);
                 }
             }
         }
@@ -285,11 +298,14 @@ public final class MonitorRegistry implements AutoCloseable {
 
     /** Builds a {@link MonitorRegistry}. Not thread-safe. */
     public static final class Builder {
+        private static final Duration DEFAULT_LATENESS = Duration.ofSeconds(10);
+
         private Clock clock = Clock.system();
         private Duration aggregationInterval = Duration.ofMillis(100);
         private GpuSampler gpu;
         private CostModel costModel;
-        private Duration attributionLateness = Duration.ofSeconds(10);
+        private Duration attributionLateness;
+        private int maxPendingCalls = ResourceAttributor.DEFAULT_MAX_PENDING_REQUESTS;
 
         private Builder() {
         }
@@ -334,8 +350,17 @@ public final class MonitorRegistry implements AutoCloseable {
         }
 
         /**
-         * How long after a sampling interval ends its resources are settled among the calls (default 10 s): at
-         * least the longest call to attribute fully, plus the aggregation and GPU sampling intervals.
+         * How long after a measured interval ends its resources are settled among the calls (default 10 s, or the
+         * GPU sampling interval plus the aggregation interval where that is longer). Calls are known only when they
+         * end, so set it above the longest call, plus the aggregation and GPU sampling intervals: an LLM generation
+         * can run for minutes. A call running longer loses the shares of the time settled before it ended (to other
+         * calls, or to idle); such calls are counted in {@link MonitorRegistry#attribution()} and logged once.
+         * Memory grows with it: the calls of the last {@code lateness} wait, up to {@link #maxPendingCalls(int)}.
+         *
+         * <p>With a GPU sampler it must be at least the sampler's interval plus the aggregation interval: a GPU
+         * interval is known only at its end and reaches the registry at the next cycle, and a shorter lateness
+         * would settle the calls in it before it arrives, charging their GPU time to idle. {@link #build()} checks
+         * this. Zero settles at once, which only a test driving the cycles itself wants.
          */
         public Builder attributionLateness(Duration lateness) {
             Objects.requireNonNull(lateness, "lateness");
@@ -347,9 +372,50 @@ public final class MonitorRegistry implements AutoCloseable {
             return this;
         }
 
-        /** The registry. Its thread starts with the first monitor. */
+        /**
+         * The most calls kept waiting for settlement, at least 1 (default
+         * {@value ResourceAttributor#DEFAULT_MAX_PENDING_REQUESTS}, about 170 bytes each). Beyond it the oldest
+         * calls are settled before the lateness has passed: a GPU interval arriving later goes to the calls still
+         * waiting, or to idle. Such calls are counted in {@link MonitorRegistry#attribution()} and logged once.
+         * It needs to hold the calls of one lateness: {@code calls per second x attributionLateness}.
+         */
+        public Builder maxPendingCalls(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPendingCalls must be >= 1, was " + max);
+            }
+            this.maxPendingCalls = max;
+            return this;
+        }
+
+        /**
+         * The registry. Its thread starts with the first monitor.
+         *
+         * @throws IllegalArgumentException if the attribution lateness set is shorter than the GPU sampler's
+         *                                  interval plus the aggregation interval
+         */
         public MonitorRegistry build() {
+            Duration needed = minimumLateness();
+            if (attributionLateness != null && attributionLateness.compareTo(needed) < 0) {
+                throw new IllegalArgumentException("attributionLateness " + attributionLateness + " is shorter than"
+                        + " the GPU sampler's interval (" + gpu.interval() + ") plus the aggregation interval ("
+                        + aggregationInterval + "): calls would be settled before the GPU intervals they ran in"
+                        + " arrive, and their GPU time charged to idle. Set attributionLateness to at least "
+                        + needed + ", and above the longest call");
+            }
             return new MonitorRegistry(this);
+        }
+
+        /** A GPU interval reaches the registry up to one aggregation interval after its end. */
+        private Duration minimumLateness() {
+            return gpu == null ? Duration.ZERO : gpu.interval().plus(aggregationInterval);
+        }
+
+        private Duration lateness() {
+            if (attributionLateness != null) {
+                return attributionLateness;
+            }
+            Duration needed = minimumLateness();
+            return needed.compareTo(DEFAULT_LATENESS) > 0 ? needed : DEFAULT_LATENESS;
         }
     }
 }

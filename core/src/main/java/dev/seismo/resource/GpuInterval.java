@@ -60,13 +60,33 @@ public record GpuInterval(long startNanos, long endNanos, List<Device> devices) 
      * @param busySeconds  {@code utilization} times the interval's length
      * @param energyJoules the energy counter's increase over the interval; where the device has no energy counter,
      *                     the mean of the power read at both ends times the length; {@code NaN} if neither is
-     *                     available or the counter went backwards (a driver reload)
+     *                     available, the counter went backwards (a driver reload) or a reading was not a finite
+     *                     amount {@code >= 0}
      */
     public record Device(GpuDevice device, double utilization, double busySeconds, double energyJoules) {
 
-        /** Validates the entry. */
+        /**
+         * Validates the entry: busy time is always measured (a GPU that can be read has a utilization), so it is
+         * never {@code NaN}, and only energy may be missing.
+         *
+         * @throws IllegalArgumentException if the utilization is not in 0..1, the busy seconds are not finite and
+         *                                  {@code >= 0}, or the energy is neither {@code NaN} nor finite and
+         *                                  {@code >= 0}
+         */
         public Device {
             Objects.requireNonNull(device, "device");
+            if (!(utilization >= 0 && utilization <= 1)) {
+                throw new IllegalArgumentException("utilization of GPU " + device.index() + " must be a ratio in"
+                        + " 0..1, was " + utilization);
+            }
+            if (!(busySeconds >= 0) || Double.isInfinite(busySeconds)) {
+                throw new IllegalArgumentException("busySeconds of GPU " + device.index() + " must be finite and"
+                        + " >= 0, was " + busySeconds);
+            }
+            if (energyJoules < 0 || Double.isInfinite(energyJoules)) {
+                throw new IllegalArgumentException("energyJoules of GPU " + device.index() + " must be finite and"
+                        + " >= 0, or NaN where not measured, was " + energyJoules);
+            }
         }
     }
 }

@@ -153,15 +153,15 @@ public final class GpuSampler implements AutoCloseable {
         return new GpuInterval(startNanos, endNanos, out);
     }
 
+    /** {@code NaN} rather than a negative or infinite amount: a reader's garbage must not fail attribution. */
     private static double energy(GpuSample a, GpuSample b, double seconds) {
+        double joules = Double.NaN;
         if (!Double.isNaN(a.energyJoules()) && !Double.isNaN(b.energyJoules())) {
-            double delta = b.energyJoules() - a.energyJoules();
-            return delta >= 0 ? delta : Double.NaN;
+            joules = b.energyJoules() - a.energyJoules();
+        } else if (!Double.isNaN(a.powerWatts()) && !Double.isNaN(b.powerWatts())) {
+            joules = (a.powerWatts() + b.powerWatts()) / 2 * seconds;
         }
-        if (!Double.isNaN(a.powerWatts()) && !Double.isNaN(b.powerWatts())) {
-            return (a.powerWatts() + b.powerWatts()) / 2 * seconds;
-        }
-        return Double.NaN;
+        return joules >= 0 && !Double.isInfinite(joules) ? joules : Double.NaN;
     }
 
     private void addInterval(GpuInterval i) {

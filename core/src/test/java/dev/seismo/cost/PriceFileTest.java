@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -88,11 +90,33 @@ class PriceFileTest {
     }
 
     @Test
-    void aRepeatedKeyIsRejected() {
-        assertThat(error("{\"currency\": \"USD\",\n\"gpuPerHour\": 1,\n\"gpuPerHour\": 2}"))
-                .hasMessageStartingWith("prices.json (line 3, column ")
-                .hasMessageContaining("repeated key 'gpuPerHour'")
-                .hasMessageEndingWith("Give each key once");
+    void aRepeatedKeyIsRejectedWithItsPointerAndLine() {
+        PriceFileException e = error("{\"currency\": \"USD\",\n\"gpuPerHour\": 1,\n\"gpuPerHour\": 2}");
+
+        assertThat(e).hasMessage("prices.json at /gpuPerHour (line 3, column 1): repeated key 'gpuPerHour'. Give"
+                + " each key once");
+        assertThat(e.jsonPointer()).contains("/gpuPerHour");
+    }
+
+    @Test
+    void aLeadingByteOrderMarkIsIgnored() throws Exception {
+        Path file = Files.createTempFile("prices", ".json");
+        try {
+            Files.write(file, "\uFEFF{\"currency\": \"EUR\", \"gpuPerHour\": 2}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(CostModel.fromJson(file)).isEqualTo(CostModel.builder().currency("EUR").gpuPerHour(2).build());
+            assertThat(error("\uFEFF{\"currency\": \"EUR\", \"gpuPerHour\": -2}")).hasMessageContaining(
+                    "at /gpuPerHour (line 1, column 21)"); // as without the mark
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void theCodeForNoCurrencyIsRejected() {
+        assertThat(error("{\"currency\": \"XXX\"}")).hasMessage("prices.json at /currency (line 1, column 2):"
+                + " currency must be the currency the prices are in, such as USD or EUR, was 'XXX' (ISO 4217's code"
+                + " for no currency). Use a three-letter ISO 4217 code in quotes, such as \"USD\" or \"EUR\"");
     }
 
     @Test

@@ -103,6 +103,174 @@ class ResourceAttributorTest {
     }
 
     @Test
+    void instanceTimeIsSharedPerMomentAmongTheRequestsRunningThen() {
+        attributor.addRequest("whole", 0, S, TokenUsage.NONE);
+        attributor.addRequest("half", ms(500), S, TokenUsage.NONE);
+        attributor.addRequest("quarter", ms(750), ms(1_250), TokenUsage.NONE);
+        attributor.addInstanceTime(0, 2 * S);
+
+        Settlement<String> s = attributor.settle(2 * S);
+
+        // [0, 500): whole alone; [500, 750): whole and half; [750, 1000): all three; [1000, 1250): quarter alone;
+        // [1250, 2000): nobody, idle.
+        assertThat(find(s, "whole").resources().instanceSeconds()).isCloseTo(0.5 + 0.125 + 0.25 / 3, within(EPS));
+        assertThat(find(s, "half").resources().instanceSeconds()).isCloseTo(0.125 + 0.25 / 3, within(EPS));
+        assertThat(find(s, "quarter").resources().instanceSeconds()).isCloseTo(0.25 / 3 + 0.25, within(EPS));
+        assertThat(s.idle().instanceSeconds()).isCloseTo(0.75, within(EPS));
+    }
+
+    @Test
+    void identicalRequestsGetIdenticalInstanceTimeWhereverTheIntervalsAreCut() {
+        attributor.addInstanceTime(0, ms(1)); // the cycle before
+        attributor.addRequest("a", ms(1), ms(11), TokenUsage.NONE);
+        attributor.addInstanceTime(ms(1), ms(101)); // "a" alone in a 100 ms cycle
+        attributor.addRequest("b", ms(101), ms(111), TokenUsage.NONE);
+        attributor.addInstanceTime(ms(101), ms(111)); // the cycle ran right at the end of "b"
+        attributor.addRequest("c", ms(111), ms(121), TokenUsage.NONE);
+        attributor.addInstanceTime(ms(111), ms(115)); // and through the middle of "c"
+        attributor.addInstanceTime(ms(115), ms(200));
+
+        Settlement<String> s = attributor.settle(ms(200));
+
+        assertThat(find(s, "a").resources().instanceSeconds()).isEqualTo(0.01);
+        assertThat(find(s, "b").resources().instanceSeconds()).isEqualTo(0.01);
+        assertThat(find(s, "c").resources().instanceSeconds()).isCloseTo(0.01, within(1e-15));
+        assertThat(s.idle().instanceSeconds()).isCloseTo(0.2 - 0.03, within(1e-15));
+    }
+
+    @Test
+    void anIdleHostsInstanceTimeIsAllIdle() {
+        ResourceAttributor<String> priced = ResourceAttributor.create(CostModel.builder().instancePerHour(3_600)
+                .build());
+        priced.addInstanceTime(0, 10 * S);
+
+        Settlement<String> s = priced.settle(10 * S);
+
+        assertThat(s.idle().instanceSeconds()).isEqualTo(10.0);
+        assertThat(s.idleCost().instance()).isCloseTo(10.0, within(EPS));
+        assertThat(priced.totals().attributed().instanceSeconds()).isZero();
+    }
+
+    @Test
+    void aMomentsShareOfAnInstanceIntervalScalesWithItsAmount() {
+        attributor.addRequest("a", 0, S, TokenUsage.NONE);
+        attributor.addRequest("b", ms(500), S, TokenUsage.NONE);
+        attributor.addMeasurement(Resource.INSTANCE_TIME, 0, 2 * S, 8); // four instances: 4 s per second
+
+        Settlement<String> s = attributor.settle(2 * S);
+
+        assertThat(find(s, "a").resources().instanceSeconds()).isCloseTo(2 + 1, within(EPS));
+        assertThat(find(s, "b").resources().instanceSeconds()).isCloseTo(1, within(EPS));
+        assertThat(s.idle().instanceSeconds()).isCloseTo(4, within(EPS));
+    }
+
+    /** The sweep against the definition: at each nanosecond, 1/n to each of the n requests running. */
+    @Test
+    void instanceSharesMatchAMomentByMomentCountOnRandomRequests() {
+        for (int seed = 0; seed < 100; seed++) {
+            Random random = new Random(seed);
+            ResourceAttributor<Integer> a = ResourceAttributor.create(CostModel.free());
+            int n = 1 + random.nextInt(40);
+            long[][] requests = new long[n][];
+            for (int i = 0; i < n; i++) {
+                long start = random.nextInt(1_000);
+                long end = start + (random.nextInt(5) == 0 ? 0 : random.nextInt(400));
+                requests[i] = new long[] {start, end};
+                a.addRequest(i, start, end, TokenUsage.NONE);
+            }
+            long cut = 1 + random.nextInt(1_400);
+            a.addInstanceTime(0, cut);
+            a.addInstanceTime(cut, 1_500);
+            double[] expected = new double[n];
+            double expectedIdle = 0;
+            for (long t = 0; t < 1_500; t++) {
+                int running = 0;
+                for (long[] r : requests) {
+                    running += r[0] <= t && t < r[1] ? 1 : 0;
+                }
+                for (int i = 0; i < n; i++) {
+                    expected[i] += requests[i][0] <= t && t < requests[i][1] ? 1e-9 / running : 0;
+                }
+                expectedIdle += running == 0 ? 1e-9 : 0;
+            }
+
+            Settlement<Integer> s = a.settle(Long.MAX_VALUE);
+
+            for (RequestAttribution<Integer> r : s.requests()) {
+                assertThat(r.resources().instanceSeconds()).as("seed %d request %d", seed, r.key())
+                        .isCloseTo(expected[r.key()], within(1e-18));
+            }
+            assertThat(s.requests()).hasSize(n);
+            assertThat(s.idle().instanceSeconds()).as("seed %d idle", seed).isCloseTo(expectedIdle, within(1e-18));
+        }
+    }
+
+    /** Random streams, partial overlaps, zero-length and very long requests, random settle points, small caps. */
+    @Test
+    void everyTotalIsConservedUnderRandomStreamsSettlementsAndCaps() {
+        for (int seed = 0; seed < 200; seed++) {
+            Random random = new Random(seed);
+            ResourceAttributor<Integer> a = ResourceAttributor.<Integer>builder(CostModel.free())
+                    .maxPendingRequests(1 + random.nextInt(50)).build();
+            double[] shares = new double[4];
+            double[] fed = new double[4];
+            long[] lastEnd = new long[4];
+            long t = 0;
+            int added = 0;
+            int handed = 0;
+            for (int step = 0; step < 300; step++) {
+                int what = random.nextInt(10);
+                if (what < 6) {
+                    long start = t - random.nextInt(5_000);
+                    long length = random.nextInt(10) == 0 ? 0
+                            : random.nextInt(random.nextInt(20) == 0 ? 50_000 : 2_000);
+                    a.addRequest(added++, start, start + length, TokenUsage.NONE);
+                } else if (what < 9) {
+                    int r = random.nextInt(4);
+                    long start = Math.max(lastEnd[r], t - 3_000) + random.nextInt(200);
+                    long end = start + 1 + random.nextInt(1_500);
+                    double amount = r == INSTANCE ? (end - start) / 1e9
+                            : random.nextInt(8) == 0 ? 0 : random.nextDouble() * 10;
+                    a.addMeasurement(Resource.values()[r], start, end, amount);
+                    lastEnd[r] = end;
+                    fed[r] += amount;
+                } else {
+                    handed += add(a.settle(t - random.nextInt(4_000)), shares);
+                }
+                t += random.nextInt(300);
+            }
+            handed += add(a.settle(Long.MAX_VALUE), shares);
+
+            AttributionTotals totals = a.totals();
+            assertThat(handed).as("seed %d", seed).isEqualTo(added);
+            assertThat(totals.settledRequests()).isEqualTo(added);
+            assertThat(totals.pendingRequests()).isZero();
+            assertThat(totals.pendingIntervals()).isZero();
+            for (Resource r : Resource.values()) {
+                int i = r.ordinal();
+                double scale = Math.max(1, fed[i]);
+                assertThat(totals.measured().get(r)).as("seed %d %s measured", seed, r)
+                        .isCloseTo(fed[i], within(1e-12 * scale));
+                assertThat(totals.attributed().get(r) + totals.idle().get(r)).as("seed %d %s", seed, r)
+                        .isCloseTo(fed[i], within(1e-12 * scale));
+                assertThat(shares[i]).as("seed %d %s shares", seed, r)
+                        .isCloseTo(totals.attributed().get(r), within(1e-12 * scale));
+            }
+        }
+    }
+
+    private static final int INSTANCE = Resource.INSTANCE_TIME.ordinal();
+
+    private static int add(Settlement<Integer> s, double[] shares) {
+        for (RequestAttribution<Integer> r : s.requests()) {
+            for (Resource resource : Resource.values()) {
+                shares[resource.ordinal()] += r.resources().get(resource);
+            }
+        }
+        return s.requests().size();
+    }
+
+    @Test
     void concurrentRequestsOverRandomIntervalsConserveEveryTotal() {
         Random random = new Random(42);
         List<RequestAttribution<String>> settled = new ArrayList<>();
@@ -234,6 +402,30 @@ class ResourceAttributorTest {
         assertThat(small.pendingRequests()).isEqualTo(2);
         assertThat(s.settledToNanos()).isEqualTo(2 * S);
         assertThat(small.totals().forcedIntervals()).isEqualTo(2);
+        assertThat(small.totals().forcedRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void requestsHandedOutEarlyByTheCapAndTheGpuIntervalArrivingAfterThemAreCounted() {
+        ResourceAttributor<Integer> capped = ResourceAttributor.<Integer>builder(CostModel.free())
+                .maxPendingRequests(300).build();
+        List<RequestAttribution<Integer>> out = new ArrayList<>();
+        for (int cycle = 1; cycle <= 10; cycle++) { // 100 requests of 1 ms per 100 ms cycle, lateness 10 s
+            for (int i = (cycle - 1) * 100; i < cycle * 100; i++) {
+                capped.addRequest(i, ms(i), ms(i + 1), TokenUsage.NONE);
+            }
+            out.addAll(capped.settle(ms(cycle * 100 - 10_000)).requests());
+        }
+        capped.addGpuInterval(new GpuInterval(0, S, List.of(new GpuInterval.Device(new GpuDevice(0, "H200",
+                "GPU-0"), 1.0, 1.0, Double.NaN))));
+        out.addAll(capped.settle(Long.MAX_VALUE).requests());
+
+        AttributionTotals t = capped.totals();
+        assertThat(out).hasSize(1_000);
+        assertThat(out.stream().filter(r -> r.resources().gpuSeconds() == 0)).hasSize(700);
+        assertThat(t.forcedRequests()).isEqualTo(700);
+        assertThat(t.lateIntervals()).isEqualTo(1);
+        assertThat(t.attributed().gpuSeconds()).isCloseTo(1.0, within(EPS)); // to the 300 still pending
     }
 
     @Test

@@ -31,18 +31,28 @@ class ResourceAttributionTest {
             .gpuPerHour(7.2).perCall(0.01).inputPerMillionTokens(1).outputPerMillionTokens(2)
             .energyPerKwh(0.36).carbonGramsPerKwh(360).build();
 
+    /** The least lateness the GPU sampler's 1 s interval and the 1 min aggregation interval allow. */
+    private static final Duration LATENESS = Duration.ofSeconds(61);
+
     private final ManualClock clock = ManualClock.create();
     private final InMemoryGpuReader gpus = InMemoryGpuReader.withDevices("H200");
     private final GpuSampler sampler = GpuSampler.builder().reader(gpus).clock(clock).build();
-    /** Aggregated and settled only when a test asks: the registry's thread would split intervals differently. */
+    /** Aggregated and settled only when a test asks: the registry's thread would drain at moments of its own. */
     private final MonitorRegistry registry = MonitorRegistry.builder().clock(clock).costModel(PRICES).gpu(sampler)
-            .attributionLateness(Duration.ZERO).aggregationInterval(Duration.ofMinutes(1)).build();
+            .attributionLateness(LATENESS).aggregationInterval(Duration.ofMinutes(1)).build();
     private final List<Cost> costs = new ArrayList<>();
     private final List<ResourceUsage> resources = new ArrayList<>();
 
     @AfterEach
     void closeRegistry() {
         registry.close();
+    }
+
+    /** Cycles now, and again once the lateness has passed, so that everything recorded so far is settled. */
+    private void settle(MonitorRegistry r) {
+        r.accounting().cycle(clock.nanoTime());
+        clock.advance(LATENESS);
+        r.accounting().cycle(clock.nanoTime());
     }
 
     private void gpu(double utilization, double joules) {
@@ -52,7 +62,7 @@ class ResourceAttributionTest {
     }
 
     @Test
-    void measuredResourcesAreSharedByOverlapAndEveryCallIsPricedWithTotalsConserved() {
+    void measuredResourcesAreSharedAmongTheCallsAndEveryCallIsPricedWithTotalsConserved() {
         registry.addObserver(new MonitorObserver() {
             @Override
             public void onCost(ModelMonitor monitor, ResourceUsage used, Cost cost, double emissionsGrams) {
@@ -69,17 +79,18 @@ class ResourceAttributionTest {
         monitor.record(monitor.newInference().latency(Duration.ofMillis(500))); // [1.5 s, 2 s)
         gpu(0.5, 1_360); // 1 busy second and 360 J over [0 s, 2 s)
         monitor.flush();
-        registry.accounting().cycle(clock.nanoTime());
+        settle(registry);
 
-        // Over [0 s, 2 s) the calls overlap 1 s and 0.5 s: shares 2/3 and 1/3 of every measured amount.
+        // Instance time is each call's own time (they never run together; [1 s, 1.5 s) is idle). Over the GPU's
+        // [0 s, 2 s) the calls overlap 1 s and 0.5 s: shares 2/3 and 1/3 of its busy time and energy.
         assertThat(costs).hasSize(2);
-        assertThat(resources.get(0).instanceSeconds()).isCloseTo(4.0 / 3, within(1e-9));
-        assertThat(resources.get(1).instanceSeconds()).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(resources.get(0).instanceSeconds()).isEqualTo(1.0);
+        assertThat(resources.get(1).instanceSeconds()).isEqualTo(0.5);
         assertThat(resources.get(0).gpuSeconds()).isCloseTo(2.0 / 3, within(1e-9));
         assertThat(resources.get(0).gpuEnergyJoules()).isCloseTo(240, within(1e-9));
         assertThat(costs.get(0).tokens()).isCloseTo(0.002, within(1e-12));
         assertThat(costs.get(0).currency()).isEqualTo("EUR");
-        double measured = 2 * 0.001 + 1 * 0.002 + 360 / 3.6e6 * 0.36 + 2 * 0.01 + 0.002;
+        double measured = 1.5 * 0.001 + 1 * 0.002 + 360 / 3.6e6 * 0.36 + 2 * 0.01 + 0.002;
         assertThat(costs.stream().mapToDouble(Cost::total).sum()).isCloseTo(measured, within(1e-12));
 
         Profile window = monitor.snapshot().current().profile();
@@ -96,7 +107,7 @@ class ResourceAttributionTest {
         InMemoryGpuReader host = InMemoryGpuReader.withDevices("H200", "H200");
         GpuSampler ours = GpuSampler.builder().reader(host).clock(clock).devices("GPU-in-memory-1").build();
         MonitorRegistry shared = MonitorRegistry.builder().clock(clock).costModel(PRICES).gpu(ours)
-                .attributionLateness(Duration.ZERO).aggregationInterval(Duration.ofMinutes(1)).build();
+                .attributionLateness(LATENESS).aggregationInterval(Duration.ofMinutes(1)).build();
         try {
             shared.addObserver(new MonitorObserver() {
                 @Override
@@ -115,7 +126,7 @@ class ResourceAttributionTest {
             host.set(new GpuSample(host.devices().get(1), 0.5, 1L << 30, 80L << 30, 300, 1_600, 60, List.of()));
             ours.sample();
             monitor.flush();
-            shared.accounting().cycle(clock.nanoTime());
+            settle(shared);
 
             assertThat(resources).singleElement().satisfies(used -> {
                 assertThat(used.gpuSeconds()).isCloseTo(1.0, within(1e-9));
@@ -139,7 +150,7 @@ class ResourceAttributionTest {
             monitor.record(monitor.newInference().latency(1_000));
             monitor.record(monitor.newInference().latency(1_000));
             monitor.flush();
-            registry.accounting().cycle(clock.nanoTime());
+            settle(registry);
         }
         monitor.record(monitor.newInference().latency(1_000)); // closes the third window
         monitor.flush();

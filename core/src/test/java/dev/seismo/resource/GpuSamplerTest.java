@@ -98,6 +98,22 @@ class GpuSamplerTest {
     }
 
     @Test
+    void aNegativePowerOrAnInfiniteCounterGivesNoEnergyRatherThanAnInvalidInterval() {
+        set(0, 0.5, -5, Double.NaN); // no counter: energy from the power, here garbage
+        set(1, 1.0, 300, Double.POSITIVE_INFINITY);
+        try (GpuSampler sampler = sampler()) {
+            sampler.sample();
+            clock.advance(Duration.ofSeconds(1));
+            sampler.sample();
+
+            GpuInterval interval = sampler.lastInterval().orElseThrow();
+            assertThat(interval.devices()).extracting(GpuInterval.Device::energyJoules).containsOnly(Double.NaN);
+            assertThat(interval.busySeconds()).isCloseTo(1.5, within(1e-12));
+            assertThat(notices).isEmpty();
+        }
+    }
+
+    @Test
     void aReaderFailingMidRunLogsOneLineAndLeavesReadingsAbsent() {
         set(0, 0.5, 100, 1_000);
         try (GpuSampler sampler = sampler()) {
