@@ -2,6 +2,7 @@ package dev.seismo.monitor;
 
 import dev.seismo.cost.CostModel;
 import dev.seismo.resource.GpuSampler;
+import dev.seismo.schema.Schema;
 import dev.seismo.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,15 @@ public final class MonitorRegistry implements AutoCloseable {
         this.gpu = builder.gpu;
         this.costModel = builder.costModel;
         this.latenessNanos = builder.attributionLateness.toNanos();
+        // With prices or GPU readings every monitor joins the attribution from the start, so none rides free on
+        // the resources the others are charged for.
+        if (costModel != null || gpu != null) {
+            this.accounting = newAccounting();
+        }
+    }
+
+    private ResourceAccounting newAccounting() {
+        return new ResourceAccounting(costModel != null ? costModel : CostModel.free(), clock, gpu, latenessNanos);
     }
 
     /** A registry with the system clock and the default aggregation interval. */
@@ -75,29 +85,65 @@ public final class MonitorRegistry implements AutoCloseable {
         return Optional.ofNullable(gpu);
     }
 
-    /** The cost model monitors use unless they have their own, if one was set. */
+    /**
+     * The registry's prices, if set: every monitor's hardware (instance, GPU, energy, carbon), and the calls (tokens,
+     * per call) of monitors without a cost model of their own.
+     */
     public Optional<CostModel> costModel() {
         return Optional.ofNullable(costModel);
     }
 
     /**
      * The cost of measured resources (instance time, GPU time and energy) while no call was running, since the
-     * registry started, in the registry's cost model's currency; empty until a monitor attributes resources.
+     * registry started attributing resources, priced by the registry's cost model (0 without one); empty while it
+     * attributes nothing (no cost model, no GPU sampler and no priced monitor).
      */
     public OptionalDouble idleCost() {
         ResourceAccounting a = accounting;
         return a == null ? OptionalDouble.empty() : OptionalDouble.of(a.idleCost());
     }
 
-    /** The resource attribution of this registry, created with the first monitor that prices its calls. */
+    /**
+     * The resource attribution of this registry, or null: created at build with a cost model or a GPU sampler,
+     * else with the first monitor that prices its calls.
+     */
     ResourceAccounting accounting() {
-        synchronized (lifecycle) {
-            if (accounting == null) {
-                accounting = new ResourceAccounting(costModel != null ? costModel : CostModel.free(), clock, gpu,
-                        latenessNanos);
-            }
-            return accounting;
+        return accounting;
+    }
+
+    /**
+     * The prices of a monitor's calls: its own cost model's call prices (tokens, per call) with the registry's
+     * hardware prices, or the registry's model, or its own alone without a registry model; null without either.
+     *
+     * @throws IllegalStateException if its own model's currency differs from the registry's, or it sets hardware
+     *                               prices while the registry has a cost model
+     */
+    CostModel callPrices(String model, CostModel own) {
+        if (own == null || costModel == null) {
+            return own != null ? own : costModel;
         }
+        if (!own.currency().equals(costModel.currency())) {
+            throw new IllegalStateException("the cost model of model '" + model + "' is in " + own.currency()
+                    + " but the registry's is in " + costModel.currency() + "; set currency(\"" + costModel.currency()
+                    + "\") on the monitor's cost model");
+        }
+        if (own.instancePerHour() > 0 || own.gpuPerHour() > 0 || own.energyPerKwh() > 0
+                || own.carbonGramsPerKwh() > 0) {
+            throw new IllegalStateException("the cost model of model '" + model + "' sets hardware prices"
+                    + " (instancePerHour, gpuPerHour, energyPerKwh, carbonGramsPerKwh), which the registry's cost"
+                    + " model prices for every monitor; set them on the registry's cost model and only token and"
+                    + " per-call prices on the monitor's");
+        }
+        return CostModel.builder().currency(costModel.currency())
+                .inputPerMillionTokens(own.inputPerMillionTokens())
+                .cachedInputPerMillionTokens(own.cachedInputPerMillionTokens())
+                .outputPerMillionTokens(own.outputPerMillionTokens())
+                .perCall(own.perCall())
+                .instancePerHour(costModel.instancePerHour())
+                .gpuPerHour(costModel.gpuPerHour())
+                .energyPerKwh(costModel.energyPerKwh())
+                .carbonGramsPerKwh(costModel.carbonGramsPerKwh())
+                .build();
     }
 
     /** The registered monitors, in no particular order. */
@@ -115,16 +161,41 @@ public final class MonitorRegistry implements AutoCloseable {
         return closed;
     }
 
-    ModelMonitor register(DefaultModelMonitor monitor) {
+    /**
+     * Builds and registers a monitor. Under the lifecycle lock, so whether the registry attributes resources cannot
+     * change meanwhile, and a registration that fails changes nothing.
+     */
+    ModelMonitor register(ModelMonitor.Builder config, Schema callerSchema, CostModel prices) {
         MonitorObserver[] toNotify;
+        DefaultModelMonitor monitor;
         synchronized (lifecycle) {
+            Key key = new Key(config.name, config.version);
             if (closed) {
-                throw new IllegalStateException("registry is closed; cannot register " + monitor);
+                throw new IllegalStateException("registry is closed; cannot register model '" + key.name
+                        + "' version '" + key.version + "'");
             }
-            Key key = new Key(monitor.name(), monitor.version());
-            if (monitors.putIfAbsent(key, monitor) != null) {
+            if (monitors.containsKey(key)) {
                 throw new IllegalStateException("a monitor for model '" + key.name + "' version '" + key.version
                         + "' is already registered; look it up with find(name, version)");
+            }
+            if (config.budget != null) {
+                for (DefaultModelMonitor other : monitors.values()) {
+                    if (other.budget() == config.budget) {
+                        throw new IllegalStateException("the CostBudget of model '" + key.name + "' version '"
+                                + key.version + "' is already the budget of model '" + other.name() + "' version '"
+                                + other.version() + "'; a budget keeps one monitor's state: build one per monitor");
+                    }
+                }
+            }
+            ResourceAccounting a = accounting;
+            if (a == null && prices != null) {
+                a = newAccounting();
+                accounting = a;
+            }
+            monitor = new DefaultModelMonitor(config, callerSchema, prices, a, this);
+            monitors.put(key, monitor);
+            if (a != null && config.cpuTime != null && config.cpuTime.isSupported()) {
+                a.perThreadCpuMeasured();
             }
             toNotify = observers;
             if (aggregator == null) {
@@ -316,8 +387,8 @@ public final class MonitorRegistry implements AutoCloseable {
 
         /**
          * Reads GPUs with this sampler (for example {@code GpuSampler.start()}, NVML every second): exporters show
-         * its readings, and monitors with a cost model attribute GPU time and energy to their calls. The registry
-         * closes it. Without GPUs or a driver the sampler logs one line and reads nothing; all else works.
+         * its readings, and every monitor's calls get their share of GPU time and energy. The registry closes it.
+         * Without GPUs or a driver the sampler logs one line and reads nothing; all else works.
          */
         public Builder gpu(GpuSampler sampler) {
             this.gpu = Objects.requireNonNull(sampler, "sampler");
@@ -325,8 +396,10 @@ public final class MonitorRegistry implements AutoCloseable {
         }
 
         /**
-         * Prices every monitor's calls that has no cost model of its own, and the registry's idle time: tokens,
-         * calls, instance and GPU time, energy, carbon (see {@code CostModel.fromJson} for a price file).
+         * Prices the hardware of every monitor and the registry's idle time (instance and GPU time, energy,
+         * carbon), and the calls (tokens, per call) of monitors without a cost model of their own (see
+         * {@code CostModel.fromJson} for a price file). A monitor's own cost model must be in this currency and set
+         * only token and per-call prices. Every monitor then shares the measured resources, priced or not.
          */
         public Builder costModel(CostModel model) {
             this.costModel = Objects.requireNonNull(model, "model");

@@ -30,16 +30,19 @@ final class ResourceAccounting {
     private final ReentrantLock lock = new ReentrantLock();
     private final ResourceAttributor<Call> attributor;
     private final ProcessCpuTime processCpu;
+    private final boolean processCpuAvailable;
     private final GpuSampler gpu;
     private final long latenessNanos;
     private long lastCycleNanos;
-    private boolean perThreadCpu;
+    /** Read without the lock by monitors deciding whether a call's CPU share was measured. */
+    private volatile boolean perThreadCpu;
     private double idleCost;
     private double idleEmissionsGrams;
 
     ResourceAccounting(CostModel hostPrices, Clock clock, GpuSampler gpu, long latenessNanos) {
-        this.attributor = ResourceAttributor.<Call>builder(hostPrices).pricing(c -> c.monitor().costModel()).build();
+        this.attributor = ResourceAttributor.<Call>builder(hostPrices).pricing(c -> c.monitor().callPrices()).build();
         this.processCpu = ProcessCpuTime.create(clock);
+        this.processCpuAvailable = processCpu.isAvailable(); // a system call: not once per settled call
         this.gpu = gpu;
         this.latenessNanos = latenessNanos;
         this.lastCycleNanos = clock.nanoTime();
@@ -51,20 +54,22 @@ final class ResourceAccounting {
      * time and spreading would count that twice.
      */
     void perThreadCpuMeasured() {
-        lock.lock();
-        try {
-            perThreadCpu = true;
-        } finally {
-            lock.unlock();
-        }
+        perThreadCpu = true;
     }
 
+    /** Whether calls get a share of the process's CPU time: no monitor measures per thread, and the JVM can tell. */
+    boolean spreadsProcessCpu() {
+        return !perThreadCpu && processCpuAvailable;
+    }
+
+    /** Adds a drained call; its usage was validated when recorded ({@link Inference#usage(long, long, long)}). */
     void addCall(DefaultModelMonitor monitor, long endNanos, long latencyNanos, long inputUnits, long outputUnits,
-                 long cpuNanos) {
+                 long cachedInputUnits, long cpuNanos) {
+        TokenUsage tokens = inputUnits == 0 && outputUnits == 0 ? TokenUsage.NONE
+                : new TokenUsage(inputUnits, outputUnits, cachedInputUnits);
         lock.lock();
         try {
-            attributor.addRequest(new Call(monitor, cpuNanos), endNanos - latencyNanos, endNanos,
-                    TokenUsage.of(Math.max(0, inputUnits), Math.max(0, outputUnits)));
+            attributor.addRequest(new Call(monitor, cpuNanos), endNanos - latencyNanos, endNanos, tokens);
         } finally {
             lock.unlock();
         }
