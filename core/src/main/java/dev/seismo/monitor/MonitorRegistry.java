@@ -270,7 +270,9 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     private void aggregateLoop() {
-        while (true) {
+        // Checked before parking too: close()'s unpark may have been taken by a lock this thread waited on during
+        // the last cycle (a permit is one bit), and then only this check stops a park of a whole interval.
+        while (!closed) {
             // Wait first: a monitor just registered has nothing to aggregate, and tests that drive a ManualClock
             // with a long interval then see no aggregation they did not ask for.
             LockSupport.parkNanos(this, intervalNanos);
