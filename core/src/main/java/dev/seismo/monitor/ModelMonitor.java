@@ -288,8 +288,8 @@ public interface ModelMonitor {
         /**
          * Prices this model's calls: tokens (input, cached input, output) and the price per call, instead of the
          * registry's. Hardware (instance and GPU time, energy, carbon) is priced by the registry's cost model when
-         * it has one: this model must then be in the registry's currency and set no hardware prices, or
-         * {@link #register} fails. Without a registry cost model this model prices everything. Each call's cost
+         * it has one: this model must then be in the registry's currency and set no hardware prices other than the
+         * registry's, or {@link #register} fails. Without a registry cost model this model prices everything. Each call's cost
          * and emissions become the resource signals {@link #COST} and {@link #EMISSIONS} of the window open when
          * its resources are settled (docs/RESOURCES.md).
          */

@@ -116,7 +116,7 @@ public final class MonitorRegistry implements AutoCloseable {
      * hardware prices, or the registry's model, or its own alone without a registry model; null without either.
      *
      * @throws IllegalStateException if its own model's currency differs from the registry's, or it sets hardware
-     *                               prices while the registry has a cost model
+     *                               prices other than the registry's model's
      */
     CostModel callPrices(String model, CostModel own) {
         if (own == null || costModel == null) {
@@ -127,12 +127,16 @@ public final class MonitorRegistry implements AutoCloseable {
                     + " but the registry's is in " + costModel.currency() + "; set currency(\"" + costModel.currency()
                     + "\") on the monitor's cost model");
         }
-        if (own.instancePerHour() > 0 || own.gpuPerHour() > 0 || own.energyPerKwh() > 0
-                || own.carbonGramsPerKwh() > 0) {
+        boolean noHardware = own.instancePerHour() == 0 && own.gpuPerHour() == 0 && own.energyPerKwh() == 0
+                && own.carbonGramsPerKwh() == 0;
+        boolean sameHardware = own.instancePerHour() == costModel.instancePerHour()
+                && own.gpuPerHour() == costModel.gpuPerHour() && own.energyPerKwh() == costModel.energyPerKwh()
+                && own.carbonGramsPerKwh() == costModel.carbonGramsPerKwh();
+        if (!noHardware && !sameHardware) {
             throw new IllegalStateException("the cost model of model '" + model + "' sets hardware prices"
-                    + " (instancePerHour, gpuPerHour, energyPerKwh, carbonGramsPerKwh), which the registry's cost"
-                    + " model prices for every monitor; set them on the registry's cost model and only token and"
-                    + " per-call prices on the monitor's");
+                    + " (instancePerHour, gpuPerHour, energyPerKwh, carbonGramsPerKwh) other than the registry's,"
+                    + " whose cost model prices hardware for every monitor; set them on the registry's cost model"
+                    + " and only token and per-call prices on the monitor's");
         }
         return CostModel.builder().currency(costModel.currency())
                 .inputPerMillionTokens(own.inputPerMillionTokens())

@@ -372,9 +372,9 @@ class CostWiringTest {
     }
 
     @Test
-    void aMonitorsCostModelWithHardwarePricesIsRejectedWhenTheRegistryHasOne() {
-        MonitorRegistry registry = registry(MonitorRegistry.builder()
-                .costModel(CostModel.builder().gpuPerHour(2).build()));
+    void aMonitorsCostModelWithOtherHardwarePricesThanTheRegistrysIsRejected() {
+        CostModel hardware = CostModel.builder().gpuPerHour(2).build();
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(hardware));
 
         assertThatThrownBy(() -> ModelMonitor.builder("chat")
                 .costModel(CostModel.builder().inputPerMillionTokens(3).instancePerHour(1).build())
@@ -382,6 +382,9 @@ class CostWiringTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("sets hardware prices")
                 .hasMessageContaining("set them on the registry's cost model");
+        // The same prices on both (one price file for all) do not conflict.
+        assertThat(ModelMonitor.builder("same").costModel(hardware).register(registry).schema()
+                .find(ModelMonitor.COST)).isPresent();
     }
 
     @Test
