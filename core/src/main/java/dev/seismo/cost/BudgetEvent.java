@@ -9,7 +9,7 @@ package dev.seismo.cost;
  * @param basis    what the limit is on
  * @param observed the value checked: the window's cost, or its cost per 1000 requests
  * @param limit    the budget's limit
- * @param requests the requests in the window checked
+ * @param requests the requests whose cost the window holds (for a monitor: the calls priced in the window)
  */
 public record BudgetEvent(Type type, CostBudget.Basis basis, double observed, double limit, long requests) {
 

@@ -31,7 +31,7 @@ public final class CostBudget {
     public enum Basis {
         /** The total cost of a window. */
         PER_WINDOW,
-        /** A window's cost divided by its requests, times 1000. */
+        /** A window's cost divided by the requests that cost is for, times 1000. */
         PER_1000_REQUESTS
     }
 
@@ -53,8 +53,9 @@ public final class CostBudget {
     }
 
     /**
-     * Checks one window's cost and request count against the limit, telling the listeners if the budget changed
-     * state. A window without requests leaves a per-1000-requests budget as it was, and so does a {@code NaN} cost.
+     * Checks one window's cost and the number of requests it is for against the limit, telling the listeners if the
+     * budget changed state. A window without requests leaves a per-1000-requests budget as it was, and so does a
+     * {@code NaN} cost.
      *
      * @return whether the budget is exceeded after this window
      * @throws IllegalArgumentException if {@code cost} or {@code requests} is negative

@@ -33,13 +33,14 @@ public enum Metric {
     FEATURE_INVALID_RATIO("model.feature.invalid.ratio", Kind.GAUGE, "1", "model_feature_invalid_ratio",
             "Share of the latest closed window's values of a feature that were invalid.", Sets.FEATURE),
     INFERENCE_COST("model.inference.cost", Kind.COUNTER, "{currency}", "model_inference_cost_total",
-            "What the calls cost, in the currency of the attribute, from the monitor's cost model.",
-            Sets.COST),
+            "What the calls cost, in the currency of the attribute, from the monitor's and the registry's cost"
+                    + " models.", Sets.COST),
     INFERENCE_EMISSIONS("model.inference.emissions", Kind.COUNTER, "g", "model_inference_emissions_grams_total",
             "Emissions of the calls, grams CO2e, from measured GPU energy and the grid's carbon intensity.",
             Sets.MODEL),
     INFERENCE_CPU_TIME("model.inference.cpu.time", Kind.COUNTER, "s", "model_inference_cpu_time_seconds_total",
-            "CPU time attributed to the calls.", Sets.MODEL),
+            "CPU time of the calls: measured on their threads (a call picked 1 in n counts n times) or their share"
+                    + " of the process's.", Sets.MODEL),
     INFERENCE_GPU_TIME("model.inference.gpu.time", Kind.COUNTER, "s", "model_inference_gpu_time_seconds_total",
             "GPU busy time attributed to the calls.", Sets.MODEL),
     INFERENCE_ENERGY("model.inference.energy", Kind.COUNTER, "J", "model_inference_energy_joules_total",

@@ -3,10 +3,12 @@ package dev.seismo.monitor;
 import dev.seismo.drift.DriftConfig;
 import dev.seismo.drift.DriftDetector;
 import dev.seismo.drift.DriftReport;
+import dev.seismo.cost.Cost;
 import dev.seismo.cost.CostBudget;
 import dev.seismo.cost.CostModel;
 import dev.seismo.cost.RequestAttribution;
 import dev.seismo.cost.ResourceUsage;
+import dev.seismo.cost.TokenUsage;
 import dev.seismo.profile.CallStats;
 import dev.seismo.profile.NumericProfile;
 import dev.seismo.profile.Profile;
@@ -45,6 +47,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     /** Memory the record buffer may take, whatever the schema's width. */
     private static final long BUFFER_BYTES = 2L << 20;
     private static final int MAX_UNKNOWN_NAME_SAMPLES = 16;
+    /** What exporters hear of resources that were not attributed or not measured: nothing (they skip NaN). */
+    private static final ResourceUsage NOT_ATTRIBUTED = new ResourceUsage(Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN);
 
     private final String name;
     private final String version;
@@ -60,6 +65,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private final int recordedNumeric;
     private final CostModel costModel;
     private final ThreadCpuTime cpuTime;
+    /** Each measured call stands for this many calls in the CPU seconds exporters hear (1 in n measured). */
+    private final int cpuSampling;
     private final CostBudget budget;
     private final ResourceAccounting accounting;
     private final int costIndex;
@@ -70,6 +77,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private final ErrorTypes errorTypes = new ErrorTypes();
     private final ThreadLocal<Inference> scopes;
     private final AtomicLong recordingFailures = new AtomicLong();
+    private final AtomicLong invalidUsage = new AtomicLong();
     private volatile boolean closed;
 
     private final ReentrantLock aggregation = new ReentrantLock();
@@ -84,14 +92,24 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private long unknownNames;
     private final Set<String> unknownNameSamples = new LinkedHashSet<>();
     private long listenerFailures;
+    private long unattributedCalls;
+    /** Resource values (settled or overflowed calls' costs) in the open window: they make it worth closing. */
+    private long resourceValuesInWindow;
     private long drainNowMillis;
     private MonitorObserver[] observers = new MonitorObserver[0];
     private volatile Window latestWindow;
 
-    DefaultModelMonitor(ModelMonitor.Builder config, Schema schema, CostModel costModel, MonitorRegistry registry) {
+    /**
+     * @param callerSchema the caller's signals; the resource signals are added here
+     * @param costModel    the prices of this monitor's calls, layered on the registry's; null if unpriced
+     * @param accounting   the registry's resource attribution, which this monitor joins; null if none
+     */
+    DefaultModelMonitor(ModelMonitor.Builder config, Schema callerSchema, CostModel costModel,
+                        ResourceAccounting accounting, MonitorRegistry registry) {
         this.name = config.name;
         this.version = config.version;
-        this.schema = schema;
+        this.schema = withResourceSignals(callerSchema, costModel != null,
+                accounting != null || config.cpuTime != null);
         this.registry = registry;
         this.clock = registry.clock();
         this.windowMillis = config.windowDuration == null ? 0 : config.windowDuration.toMillis();
@@ -103,6 +121,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                         : config.driftConfig), config.reference, config.bootstrapWindows, config.driftListeners);
         this.costModel = costModel;
         this.cpuTime = config.cpuTime;
+        this.cpuSampling = cpuTime == null ? 1 : cpuTime.sampling();
         this.budget = config.budget;
         this.costIndex = schema.numericIndex(COST);
         this.emissionsIndex = schema.numericIndex(EMISSIONS);
@@ -111,16 +130,26 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         int numeric = (int) schema.numeric().stream().filter(f -> f.role() != Role.RESOURCE).count();
         this.recordedNumeric = numeric;
         int categorical = schema.categorical().size();
-        this.accounting = costModel == null ? null : registry.accounting();
-        if (accounting != null && cpuTime != null) {
-            accounting.perThreadCpuMeasured();
-        }
+        this.accounting = accounting;
         this.valuesPerRecord = numeric + categorical;
         this.buffer = new RecordBuffer(stripes(), capacityPerStripe(numeric, categorical), numeric, categorical,
                 config.featureSampling, accounting != null || cpuTime != null, registry::wakeAggregator);
         this.features = new ProfileAccumulator(schema, config.profileOptions);
         this.scopes = ThreadLocal.withInitial(() -> new Inference(this, true));
         this.windowStartMillis = alignedStart(clock.currentTimeMillis());
+    }
+
+    /** Cost and emissions for a priced monitor; CPU seconds where they can be measured or attributed. */
+    private static Schema withResourceSignals(Schema callerSchema, boolean priced, boolean cpu) {
+        Schema.Builder signals = Schema.builder();
+        callerSchema.features().forEach(signals::add);
+        if (priced) {
+            signals.numericResource(COST).numericResource(EMISSIONS);
+        }
+        if (cpu) {
+            signals.numericResource(CPU_TIME);
+        }
+        return signals.build();
     }
 
     private static int stripes() {
@@ -158,9 +187,13 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         return recordedNumeric;
     }
 
-    /** The prices of this monitor's calls, or null without a cost model. */
-    CostModel costModel() {
-        return costModel;
+    /** The prices of this monitor's calls in the attribution: its cost model, or free if it has none. */
+    CostModel callPrices() {
+        return costModel != null ? costModel : CostModel.free();
+    }
+
+    CostBudget budget() {
+        return budget;
     }
 
     /** The calling thread's CPU time mark for a call that starts now, or NOT_MEASURED. */
@@ -201,6 +234,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 rec.endNanos = now;
                 if (rec.cpuNanos != ThreadCpuTime.NOT_MEASURED) {
                     rec.cpuNanos = cpuTime.elapsedSince(rec.cpuNanos);
+                }
+                if (rec.invalidUsage) {
+                    invalidUsage.incrementAndGet();
                 }
                 int errorCode = rec.error == null ? ErrorTypes.SUCCESS : errorTypes.codeOf(rec.error);
                 if (!buffer.offer(latency, errorCode, rec)) {
@@ -261,7 +297,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             long now = drainNowMillis;
             Window current = new Window(windowSequence, null, profile(Math.max(now, windowStartMillis)), null);
             return new MonitorSnapshot(current, List.copyOf(history), lifetimeCalls, evictedWindows, unknownNames,
-                    unknownNameSamples, listenerFailures, recordingFailures.get());
+                    unknownNameSamples, listenerFailures, recordingFailures.get(), invalidUsage.get(),
+                    unattributedCalls);
         } finally {
             aggregation.unlock();
         }
@@ -301,11 +338,14 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
-    /** Closes the open window, if it saw any call. Called once, when the registry closes, after the last drain. */
+    /**
+     * Closes the open window if it holds anything: calls, or costs settled after the last window with calls closed.
+     * Called once, when the registry closes, after the last drain and settlement.
+     */
     void shutdown() {
         aggregation.lock();
         try {
-            if (calls.calls() > 0) {
+            if (windowHasContent()) {
                 closeWindow(Window.CloseReason.SHUTDOWN, Math.max(drainNowMillis, windowStartMillis));
             }
         } finally {
@@ -321,7 +361,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         if (windowMillis > 0) {
             long end = alignedStart(windowStartMillis) + windowMillis;
             if (drainNowMillis >= end) {
-                if (calls.calls() > 0) {
+                if (windowHasContent()) {
                     closeWindow(Window.CloseReason.DURATION, end);
                 }
                 windowStartMillis = alignedStart(drainNowMillis);
@@ -331,10 +371,14 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         lifetimeCalls += overflow.drainInto(calls, errorTypes, this);
     }
 
+    private boolean windowHasContent() {
+        return calls.calls() > 0 || resourceValuesInWindow > 0;
+    }
+
     @Override
-    public void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long endNanos, long cpuNanos,
-                       double[] numeric, int numericOffset, Object[] categorical, int categoricalOffset,
-                       String unknownName) {
+    public void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long cachedInputUnits,
+                       long endNanos, long cpuNanos, double[] numeric, int numericOffset, Object[] categorical,
+                       int categoricalOffset, String unknownName) {
         if (windowMaxRecords > 0 && calls.calls() >= windowMaxRecords) {
             closeWindow(Window.CloseReason.RECORD_COUNT, Math.max(drainNowMillis, windowStartMillis));
         }
@@ -348,7 +392,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             observeUsage(inputUnits, outputUnits, 1);
         }
         if (accounting != null) {
-            accounting.addCall(this, endNanos, latencyNanos, inputUnits, outputUnits, cpuNanos);
+            accounting.addCall(this, endNanos, latencyNanos, inputUnits, outputUnits, cachedInputUnits, cpuNanos);
         } else if (cpuNanos != ThreadCpuTime.NOT_MEASURED && cpuIndex >= 0) {
             features.updateNumeric(cpuIndex, cpuNanos / 1e9);
         }
@@ -419,22 +463,64 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
+    /**
+     * Calls that took the overflow path were drained: priced for their tokens and calls into the open window (one
+     * cost value per call, the group's mean), and counted as unattributed, since without their end times they take
+     * no share of measured resources (the calls that overlapped them get it).
+     */
+    void overflowed(long n, long inputTokens, long cachedInputTokens, long outputTokens) {
+        if (accounting == null) {
+            return;
+        }
+        unattributedCalls += n;
+        Cost tokens = callPrices().cost(new TokenUsage(inputTokens, outputTokens, cachedInputTokens),
+                ResourceUsage.NONE);
+        Cost group = new Cost(tokens.currency(), tokens.tokens(), tokens.calls() * n, 0, 0, 0);
+        if (costIndex >= 0) {
+            features.updateNumeric(costIndex, group.total() / n, n);
+            resourceValuesInWindow += n;
+        }
+        for (MonitorObserver observer : observers) {
+            try {
+                observer.onCost(this, NOT_ATTRIBUTED, group, Double.NaN);
+            } catch (Exception e) {
+                observerFailed(observer, e);
+            }
+        }
+    }
+
     /** A call's resources were settled: its cost, emissions and CPU time join the open window. */
     void settled(RequestAttribution<ResourceAccounting.Call> call) {
         aggregation.lock();
         try {
-            double cost = call.cost().total();
             ResourceUsage used = call.resources();
-            if (call.key().cpuNanos() != ThreadCpuTime.NOT_MEASURED) {
-                used = new ResourceUsage(used.instanceSeconds(), call.key().cpuNanos() / 1e9, used.gpuSeconds(),
-                        used.gpuEnergyJoules());
+            long cpuNanos = call.key().cpuNanos();
+            double cpuSeconds; // this call's, for the profile
+            double cpuEstimate; // what exporters add to the model's CPU time
+            if (cpuNanos != ThreadCpuTime.NOT_MEASURED) {
+                cpuSeconds = cpuNanos / 1e9;
+                cpuEstimate = cpuSeconds * cpuSampling; // 1 call in n measured: an unbiased estimate of the n
+            } else if (accounting.spreadsProcessCpu()) {
+                cpuSeconds = used.cpuSeconds();
+                cpuEstimate = cpuSeconds;
+            } else {
+                cpuSeconds = Double.NaN; // not measured: no value, rather than a 0 that never happened
+                cpuEstimate = Double.NaN;
             }
-            features.updateNumeric(costIndex, cost);
-            features.updateNumeric(emissionsIndex, call.emissionsGrams());
-            features.updateNumeric(cpuIndex, used.cpuSeconds());
+            if (costIndex >= 0) {
+                features.updateNumeric(costIndex, call.cost().total());
+                features.updateNumeric(emissionsIndex, call.emissionsGrams());
+                resourceValuesInWindow++;
+            }
+            if (cpuIndex >= 0 && !Double.isNaN(cpuSeconds)) {
+                features.updateNumeric(cpuIndex, cpuSeconds);
+                resourceValuesInWindow++;
+            }
+            ResourceUsage exported = new ResourceUsage(used.instanceSeconds(), cpuEstimate, used.gpuSeconds(),
+                    used.gpuEnergyJoules());
             for (MonitorObserver observer : observers) {
                 try {
-                    observer.onCost(this, used, call.cost(), call.emissionsGrams());
+                    observer.onCost(this, exported, call.cost(), call.emissionsGrams());
                 } catch (Exception e) {
                     observerFailed(observer, e);
                 }
@@ -456,6 +542,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         features.reset();
         calls.reset();
+        resourceValuesInWindow = 0;
         windowStartMillis = endMillis;
         for (WindowListener listener : listeners) {
             try {
@@ -470,8 +557,10 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             listenerFailures += drift.notifyChanges(this, window);
         }
         if (budget != null) {
+            // The calls whose cost the window holds, not the calls it recorded: settlement lags recording by up to
+            // the attribution lateness, so the two sets differ near every window's edges.
             NumericProfile cost = profile.numeric(COST);
-            budget.check(cost.count() == 0 ? 0 : cost.mean() * cost.count(), window.calls().calls());
+            budget.check(cost.count() == 0 ? 0 : cost.mean() * cost.count(), cost.count());
         }
         for (MonitorObserver observer : observers) {
             try {

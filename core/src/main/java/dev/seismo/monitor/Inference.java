@@ -46,7 +46,11 @@ public final class Inference implements AutoCloseable {
     Throwable error;
     long inputUnits;
     long outputUnits;
+    /** The part of {@link #inputUnits} served from a prompt cache; 0 unless set and valid. */
+    long cachedInputUnits;
     boolean hasUsage;
+    /** Whether a usage count was negative, or the cached tokens exceeded the input tokens. */
+    boolean invalidUsage;
     int unknownNames;
     String firstUnknownName;
     boolean inUse;
@@ -165,10 +169,26 @@ public final class Inference implements AutoCloseable {
         return this;
     }
 
-    /** Records usage for the call, such as input and output tokens. */
+    /**
+     * Records usage for the call, such as input and output tokens. A negative count is recorded as 0 and counted in
+     * {@link MonitorSnapshot#invalidUsage()}.
+     */
     public Inference usage(long inputUnits, long outputUnits) {
-        this.inputUnits = inputUnits;
-        this.outputUnits = outputUnits;
+        return usage(inputUnits, outputUnits, 0);
+    }
+
+    /**
+     * Records token usage with the input tokens served from a prompt cache, a part of {@code inputTokens}
+     * (OpenAI-style usage), priced at the cost model's cached input price. A negative count is recorded as 0; cached
+     * tokens above the input tokens are recorded as none cached (the call is priced at the full input price). Either
+     * is counted in {@link MonitorSnapshot#invalidUsage()}, never thrown.
+     */
+    public Inference usage(long inputTokens, long outputTokens, long cachedInputTokens) {
+        this.inputUnits = Math.max(0, inputTokens);
+        this.outputUnits = Math.max(0, outputTokens);
+        boolean cachedValid = cachedInputTokens >= 0 && cachedInputTokens <= inputTokens;
+        this.cachedInputUnits = cachedValid ? cachedInputTokens : 0;
+        this.invalidUsage = inputTokens < 0 || outputTokens < 0 || !cachedValid;
         this.hasUsage = true;
         return this;
     }
@@ -216,7 +236,9 @@ public final class Inference implements AutoCloseable {
         }
         inputUnits = 0;
         outputUnits = 0;
+        cachedInputUnits = 0;
         hasUsage = false;
+        invalidUsage = false;
         unknownNames = 0;
         if (firstUnknownName != null) {
             firstUnknownName = null;

@@ -286,9 +286,12 @@ public interface ModelMonitor {
         }
 
         /**
-         * Prices this model's calls (tokens, calls, and its share of instance, GPU and energy) instead of the
-         * registry's cost model. Each call's cost and emissions become the resource signals {@link #COST} and
-         * {@link #EMISSIONS} of the window open when its resources are settled (docs/RESOURCES.md).
+         * Prices this model's calls: tokens (input, cached input, output) and the price per call, instead of the
+         * registry's. Hardware (instance and GPU time, energy, carbon) is priced by the registry's cost model when
+         * it has one: this model must then be in the registry's currency and set no hardware prices other than the
+         * registry's, or {@link #register} fails. Without a registry cost model this model prices everything. Each call's cost
+         * and emissions become the resource signals {@link #COST} and {@link #EMISSIONS} of the window open when
+         * its resources are settled (docs/RESOURCES.md).
          */
         public Builder costModel(CostModel model) {
             this.costModel = Objects.requireNonNull(model, "model");
@@ -297,16 +300,20 @@ public interface ModelMonitor {
 
         /**
          * Measures the CPU time of the calling thread around each call (all calls, or 1 in n: a read costs about
-         * 0.3-0.6 us) into the resource signal {@link #CPU_TIME}, for scopes ({@link #start()}, {@link #observe}).
-         * Work the model does on other threads is not in it; without this, and with a cost model, process CPU
-         * time is spread over the calls in flight instead.
+         * 0.3-0.6 us) into the resource signal {@link #CPU_TIME}, for scopes ({@link #start()}, {@link #observe}):
+         * one value per measured call. Work the model does on other threads is not in it. In a registry that
+         * attributes resources, process CPU time is spread over the calls in flight instead, until a monitor
+         * measures per thread: from then on, calls not measured have no CPU value (docs/RESOURCES.md).
          */
         public Builder cpuTime(ThreadCpuTime cpuTime) {
             this.cpuTime = Objects.requireNonNull(cpuTime, "cpuTime");
             return this;
         }
 
-        /** Tells the budget's listeners when a window's cost crosses its limit, and when it is back under. */
+        /**
+         * Tells the budget's listeners when a window's cost crosses its limit, and when it is back under. A budget
+         * keeps one monitor's state: registering a second monitor with the same budget fails.
+         */
         public Builder budget(CostBudget budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
             return this;
@@ -315,7 +322,9 @@ public interface ModelMonitor {
         /**
          * Builds the monitor and registers it, so the registry's thread aggregates it and exporters find it.
          *
-         * @throws IllegalStateException if the registry already holds this model name and version, or is closed
+         * @throws IllegalStateException if the registry already holds this model name and version, or is closed; if
+         *                               the cost model does not layer on the registry's ({@link #costModel}); if
+         *                               the budget is another monitor's
          */
         public ModelMonitor register(MonitorRegistry registry) {
             Objects.requireNonNull(registry, "registry");
@@ -326,20 +335,12 @@ public interface ModelMonitor {
                 throw new IllegalStateException("drift needs a reference: set reference(profile) or"
                         + " bootstrapReference(windows)");
             }
-            CostModel prices = costModel != null ? costModel : registry.costModel().orElse(null);
+            CostModel prices = registry.callPrices(name, costModel);
             if (budget != null && prices == null) {
                 throw new IllegalStateException("a budget needs a cost model: set costModel(..) here or on the"
                         + " registry");
             }
-            Schema.Builder signals = Schema.builder();
-            (schema != null ? schema : Schema.of(features)).features().forEach(signals::add);
-            if (prices != null) {
-                signals.numericResource(COST).numericResource(EMISSIONS);
-            }
-            if (prices != null || cpuTime != null) {
-                signals.numericResource(CPU_TIME);
-            }
-            return registry.register(new DefaultModelMonitor(this, signals.build(), prices, registry));
+            return registry.register(this, schema != null ? schema : Schema.of(features), prices);
         }
     }
 }

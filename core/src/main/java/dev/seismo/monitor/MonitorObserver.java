@@ -43,9 +43,15 @@ public interface MonitorObserver {
 
     /**
      * A call's share of the measured resources and what it cost, once its sampling intervals were settled (see
-     * {@code docs/RESOURCES.md}): some seconds after the call, on the aggregation thread.
+     * {@code docs/RESOURCES.md}): some seconds after the call, on the aggregation thread. Calls that took the
+     * overflow path arrive as one group per drain: their summed token and per-call cost, with {@code NaN}
+     * resources and emissions, since they were not attributed any. A resource that was not measured is
+     * {@code NaN}: add only finite amounts.
      *
-     * @param resources      CPU seconds, GPU busy seconds and energy, and instance time attributed to the call
+     * @param resources      CPU seconds, GPU busy seconds and energy, and instance time attributed to the call; the
+     *                       CPU seconds of a call measured 1 in n ({@code ThreadCpuTime.sampled(n)}) count n times,
+     *                       so that their sum estimates all the calls', and are {@code NaN} for calls not measured
+     *                       while process CPU time is not spread
      * @param cost           its cost in the monitor's currency, by component
      * @param emissionsGrams its emissions, gCO2e
      */

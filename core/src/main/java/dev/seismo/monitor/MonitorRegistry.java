@@ -3,6 +3,7 @@ package dev.seismo.monitor;
 import dev.seismo.cost.CostModel;
 import dev.seismo.cost.ResourceAttributor;
 import dev.seismo.resource.GpuSampler;
+import dev.seismo.schema.Schema;
 import dev.seismo.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,16 @@ public final class MonitorRegistry implements AutoCloseable {
         this.costModel = builder.costModel;
         this.latenessNanos = builder.lateness().toNanos();
         this.maxPendingCalls = builder.maxPendingCalls;
+        // With prices or GPU readings every monitor joins the attribution from the start, so none rides free on
+        // the resources the others are charged for.
+        if (costModel != null || gpu != null) {
+            this.accounting = newAccounting();
+        }
+    }
+
+    private ResourceAccounting newAccounting() {
+        return new ResourceAccounting(costModel != null ? costModel : CostModel.free(), clock, gpu, latenessNanos,
+                maxPendingCalls);
     }
 
     /** A registry with the system clock and the default aggregation interval. */
@@ -78,14 +89,18 @@ public final class MonitorRegistry implements AutoCloseable {
         return Optional.ofNullable(gpu);
     }
 
-    /** The cost model monitors use unless they have their own, if one was set. */
+    /**
+     * The registry's prices, if set: every monitor's hardware (instance, GPU, energy, carbon), and the calls (tokens,
+     * per call) of monitors without a cost model of their own.
+     */
     public Optional<CostModel> costModel() {
         return Optional.ofNullable(costModel);
     }
 
     /**
      * The cost of measured resources (instance time, GPU time and energy) while no call was running, since the
-     * registry started, in the registry's cost model's currency; empty until a monitor attributes resources.
+     * registry started attributing resources, priced by the registry's cost model (0 without one); empty while it
+     * attributes nothing (no cost model, no GPU sampler and no priced monitor).
      */
     public OptionalDouble idleCost() {
         ResourceAccounting a = accounting;
@@ -102,15 +117,51 @@ public final class MonitorRegistry implements AutoCloseable {
         return a == null ? Optional.empty() : Optional.of(a.snapshot());
     }
 
-    /** The resource attribution of this registry, created with the first monitor that prices its calls. */
+    /**
+     * The resource attribution of this registry, or null: created at build with a cost model or a GPU sampler,
+     * else with the first monitor that prices its calls.
+     */
     ResourceAccounting accounting() {
-        synchronized (lifecycle) {
-            if (accounting == null) {
-                accounting = new ResourceAccounting(costModel != null ? costModel : CostModel.free(), clock, gpu,
-                        latenessNanos, maxPendingCalls);
-            }
-            return accounting;
+        return accounting;
+    }
+
+    /**
+     * The prices of a monitor's calls: its own cost model's call prices (tokens, per call) with the registry's
+     * hardware prices, or the registry's model, or its own alone without a registry model; null without either.
+     *
+     * @throws IllegalStateException if its own model's currency differs from the registry's, or it sets hardware
+     *                               prices other than the registry's model's
+     */
+    CostModel callPrices(String model, CostModel own) {
+        if (own == null || costModel == null) {
+            return own != null ? own : costModel;
         }
+        if (!own.currency().equals(costModel.currency())) {
+            throw new IllegalStateException("the cost model of model '" + model + "' is in " + own.currency()
+                    + " but the registry's is in " + costModel.currency() + "; set currency(\"" + costModel.currency()
+                    + "\") on the monitor's cost model");
+        }
+        boolean noHardware = own.instancePerHour() == 0 && own.gpuPerHour() == 0 && own.energyPerKwh() == 0
+                && own.carbonGramsPerKwh() == 0;
+        boolean sameHardware = own.instancePerHour() == costModel.instancePerHour()
+                && own.gpuPerHour() == costModel.gpuPerHour() && own.energyPerKwh() == costModel.energyPerKwh()
+                && own.carbonGramsPerKwh() == costModel.carbonGramsPerKwh();
+        if (!noHardware && !sameHardware) {
+            throw new IllegalStateException("the cost model of model '" + model + "' sets hardware prices"
+                    + " (instancePerHour, gpuPerHour, energyPerKwh, carbonGramsPerKwh) other than the registry's,"
+                    + " whose cost model prices hardware for every monitor; set them on the registry's cost model"
+                    + " and only token and per-call prices on the monitor's");
+        }
+        return CostModel.builder().currency(costModel.currency())
+                .inputPerMillionTokens(own.inputPerMillionTokens())
+                .cachedInputPerMillionTokens(own.cachedInputPerMillionTokens())
+                .outputPerMillionTokens(own.outputPerMillionTokens())
+                .perCall(own.perCall())
+                .instancePerHour(costModel.instancePerHour())
+                .gpuPerHour(costModel.gpuPerHour())
+                .energyPerKwh(costModel.energyPerKwh())
+                .carbonGramsPerKwh(costModel.carbonGramsPerKwh())
+                .build();
     }
 
     /** The registered monitors, in no particular order. */
@@ -128,16 +179,41 @@ public final class MonitorRegistry implements AutoCloseable {
         return closed;
     }
 
-    ModelMonitor register(DefaultModelMonitor monitor) {
+    /**
+     * Builds and registers a monitor. Under the lifecycle lock, so whether the registry attributes resources cannot
+     * change meanwhile, and a registration that fails changes nothing.
+     */
+    ModelMonitor register(ModelMonitor.Builder config, Schema callerSchema, CostModel prices) {
         MonitorObserver[] toNotify;
+        DefaultModelMonitor monitor;
         synchronized (lifecycle) {
+            Key key = new Key(config.name, config.version);
             if (closed) {
-                throw new IllegalStateException("registry is closed; cannot register " + monitor);
+                throw new IllegalStateException("registry is closed; cannot register model '" + key.name
+                        + "' version '" + key.version + "'");
             }
-            Key key = new Key(monitor.name(), monitor.version());
-            if (monitors.putIfAbsent(key, monitor) != null) {
+            if (monitors.containsKey(key)) {
                 throw new IllegalStateException("a monitor for model '" + key.name + "' version '" + key.version
                         + "' is already registered; look it up with find(name, version)");
+            }
+            if (config.budget != null) {
+                for (DefaultModelMonitor other : monitors.values()) {
+                    if (other.budget() == config.budget) {
+                        throw new IllegalStateException("the CostBudget of model '" + key.name + "' version '"
+                                + key.version + "' is already the budget of model '" + other.name() + "' version '"
+                                + other.version() + "'; a budget keeps one monitor's state: build one per monitor");
+                    }
+                }
+            }
+            ResourceAccounting a = accounting;
+            if (a == null && prices != null) {
+                a = newAccounting();
+                accounting = a;
+            }
+            monitor = new DefaultModelMonitor(config, callerSchema, prices, a, this);
+            monitors.put(key, monitor);
+            if (a != null && config.cpuTime != null && config.cpuTime.isSupported()) {
+                a.perThreadCpuMeasured();
             }
             toNotify = observers;
             if (aggregator == null) {
@@ -212,7 +288,9 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     private void aggregateLoop() {
-        while (true) {
+        // Checked before parking too: close()'s unpark may have been taken by a lock this thread waited on during
+        // the last cycle (a permit is one bit), and then only this check stops a park of a whole interval.
+        while (!closed) {
             // Wait first: a monitor just registered has nothing to aggregate, and tests that drive a ManualClock
             // with a long interval then see no aggregation they did not ask for.
             LockSupport.parkNanos(this, intervalNanos);
@@ -332,8 +410,8 @@ public final class MonitorRegistry implements AutoCloseable {
 
         /**
          * Reads GPUs with this sampler (for example {@code GpuSampler.start()}, NVML every second): exporters show
-         * its readings, and monitors with a cost model attribute GPU time and energy to their calls. The registry
-         * closes it. Without GPUs or a driver the sampler logs one line and reads nothing; all else works.
+         * its readings, and every monitor's calls get their share of GPU time and energy. The registry closes it.
+         * Without GPUs or a driver the sampler logs one line and reads nothing; all else works.
          */
         public Builder gpu(GpuSampler sampler) {
             this.gpu = Objects.requireNonNull(sampler, "sampler");
@@ -341,8 +419,10 @@ public final class MonitorRegistry implements AutoCloseable {
         }
 
         /**
-         * Prices every monitor's calls that has no cost model of its own, and the registry's idle time: tokens,
-         * calls, instance and GPU time, energy, carbon (see {@code CostModel.fromJson} for a price file).
+         * Prices the hardware of every monitor and the registry's idle time (instance and GPU time, energy,
+         * carbon), and the calls (tokens, per call) of monitors without a cost model of their own (see
+         * {@code CostModel.fromJson} for a price file). A monitor's own cost model must be in this currency and set
+         * only token and per-call prices. Every monitor then shares the measured resources, priced or not.
          */
         public Builder costModel(CostModel model) {
             this.costModel = Objects.requireNonNull(model, "model");

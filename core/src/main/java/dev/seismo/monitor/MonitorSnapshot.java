@@ -20,10 +20,15 @@ import java.util.Set;
  * @param listenerFailures    window and drift listeners, and registry observers, that threw
  * @param recordingFailures   recordings that failed inside Seismo or in an {@code outputs} callback; the call
  *                            itself was not affected
+ * @param invalidUsage        calls whose usage had a negative count or more cached input tokens than input tokens
+ *                            ({@link Inference#usage(long, long, long)}); recorded corrected
+ * @param unattributedCalls   calls priced for their tokens and per-call price only, without a share of measured
+ *                            resources: they took the overflow path (the record buffer was full), which keeps no
+ *                            end time, so the calls that overlapped them got their share (docs/RESOURCES.md)
  */
 public record MonitorSnapshot(Window current, List<Window> closed, long lifetimeCalls, long evictedWindows,
                               long unknownNames, Set<String> unknownNameSamples, long listenerFailures,
-                              long recordingFailures) {
+                              long recordingFailures, long invalidUsage, long unattributedCalls) {
 
     /** Copies the collections. */
     public MonitorSnapshot {

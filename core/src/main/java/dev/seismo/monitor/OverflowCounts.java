@@ -13,6 +13,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Where a call goes when the record buffer is full: its latency, outcome and usage are still counted exactly, with
  * HdrHistogram {@link Recorder}s (wait-free writers, lossless interval swaps), but its feature values are shed and
  * counted as shed. Only reached when aggregation falls behind, so its atomics are no concern on the normal path.
+ * Nothing is allocated and no lock is taken on the recording side.
+ *
+ * <p>The calls are priced at each drain from the sums kept here (their count, uncached input, cached input and output
+ * tokens), since prices are linear in them; their end and CPU times are not kept, so they take no share of measured
+ * resources. A writer adds its usage before it counts its call and the drain reads the count first, so a drain that
+ * sees a call sees its tokens; tokens whose call it does not see yet wait for the next drain that sees calls.
+ * Uncached and cached input tokens are summed apart, so a drain that falls between a writer's two additions still
+ * holds valid sums (never more cached tokens than input tokens).
  *
  * <p>Thread-safe: any number of recording threads, one draining thread at a time.
  */
@@ -27,11 +35,16 @@ final class OverflowCounts {
     private final AtomicLongArray errorsByCode = new AtomicLongArray(ErrorTypes.OTHER + 1);
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong values = new AtomicLong();
-    private final AtomicLong inputUnits = new AtomicLong();
+    private final AtomicLong uncachedInputUnits = new AtomicLong();
+    private final AtomicLong cachedInputUnits = new AtomicLong();
     private final AtomicLong outputUnits = new AtomicLong();
     private final AtomicLong usageCalls = new AtomicLong();
     /** Bit per error code that ever overflowed; aggregation thread only. */
     private long errorCodesSeen;
+    /** Tokens drained before the drain that sees their calls; aggregation thread only. */
+    private long pendingInput;
+    private long pendingCachedInput;
+    private long pendingOutput;
     private Histogram recycledSuccess;
     private Histogram recycledError;
 
@@ -45,7 +58,10 @@ final class OverflowCounts {
             error.recordValue(latency);
         }
         if (rec.hasUsage) {
-            inputUnits.addAndGet(rec.inputUnits);
+            uncachedInputUnits.addAndGet(rec.inputUnits - rec.cachedInputUnits);
+            if (rec.cachedInputUnits != 0) {
+                cachedInputUnits.addAndGet(rec.cachedInputUnits);
+            }
             outputUnits.addAndGet(rec.outputUnits);
             usageCalls.incrementAndGet();
         }
@@ -54,9 +70,10 @@ final class OverflowCounts {
     }
 
     /**
-     * Moves everything counted so far into {@code calls}; returns the number of calls moved. The calls are counted
-     * from the latency histograms alone: a counter cannot say whether a histogram holds something, because a
-     * writer's increment may land between this drain's swap and its reset of the counter.
+     * Moves everything counted so far into {@code calls}, and hands the calls to price to
+     * {@link DefaultModelMonitor#overflowed}; returns the number of calls moved. The calls are counted from the
+     * latency histograms alone: a counter cannot say whether a histogram holds something, because a writer's
+     * increment may land between this drain's swap and its reset of the counter.
      */
     long drainInto(CallStats.Accumulator calls, ErrorTypes types, DefaultModelMonitor observed) {
         recycledSuccess = success.getIntervalHistogram(recycledSuccess);
@@ -81,9 +98,13 @@ final class OverflowCounts {
         long in = 0;
         long out = 0;
         if (withUsage > 0) {
-            in = inputUnits.getAndSet(0);
+            long cached = cachedInputUnits.getAndSet(0);
+            in = uncachedInputUnits.getAndSet(0) + cached;
             out = outputUnits.getAndSet(0);
             calls.addUsage(in, out, withUsage);
+            pendingInput += in;
+            pendingCachedInput += cached;
+            pendingOutput += out;
         }
         observe(observed, recycledSuccess, null);
         // Overflowed error latencies are not kept per type, and an interval's counts may be read a drain apart from
@@ -95,6 +116,10 @@ final class OverflowCounts {
         }
         if (shed > 0) {
             observed.observeShed(shed, shedValues);
+            observed.overflowed(shed, pendingInput, pendingCachedInput, pendingOutput);
+            pendingInput = 0;
+            pendingCachedInput = 0;
+            pendingOutput = 0;
         }
         return moved;
     }

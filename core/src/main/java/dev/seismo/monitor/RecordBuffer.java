@@ -51,8 +51,8 @@ final class RecordBuffer {
     private final Runnable wakeConsumer;
 
     /**
-     * @param resources    whether records carry their end time and CPU time (for resource attribution); without,
-     *                     those columns are neither allocated nor written
+     * @param resources    whether records carry their end time, CPU time and cached input tokens (for resource
+     *                     attribution and pricing); without, those columns are neither allocated nor written
      * @param wakeConsumer run by a producer that finds its stripe at least half full (it looks each time it passes
      *                     another half of the capacity), so the consumer drains before the stripe is full; it must
      *                     not block
@@ -108,6 +108,7 @@ final class RecordBuffer {
             if (resources) {
                 s.endNanos[slot] = rec.endNanos;
                 s.cpuNanos[slot] = rec.cpuNanos;
+                s.cachedUnits[slot] = rec.cachedInputUnits;
             }
             s.meta[slot] = flags | (errorType << 8) | (Math.min(rec.unknownNames, 0xFFFF) << 16);
             s.inputUnits[slot] = rec.inputUnits;
@@ -157,7 +158,8 @@ final class RecordBuffer {
                     try {
                         int meta = s.meta[slot];
                         sink.accept(s.latency[slot], meta, s.inputUnits[slot], s.outputUnits[slot],
-                                resources ? s.endNanos[slot] : 0, resources ? s.cpuNanos[slot] : ThreadCpuTime.NOT_MEASURED,
+                                resources ? s.cachedUnits[slot] : 0, resources ? s.endNanos[slot] : 0,
+                                resources ? s.cpuNanos[slot] : ThreadCpuTime.NOT_MEASURED,
                                 s.numeric, slot * numericWidth, s.categorical,
                                 slot * categoricalWidth, (String) s.unknownName[slot]);
                     } catch (Throwable t) {
@@ -194,9 +196,9 @@ final class RecordBuffer {
 
     /** Receives drained records. The arrays are the buffer's own: read the record's range, keep nothing. */
     interface RecordSink {
-        void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long endNanos, long cpuNanos,
-                    double[] numeric, int numericOffset, Object[] categorical, int categoricalOffset,
-                    String unknownName);
+        void accept(long latencyNanos, int meta, long inputUnits, long outputUnits, long cachedInputUnits,
+                    long endNanos, long cpuNanos, double[] numeric, int numericOffset, Object[] categorical,
+                    int categoricalOffset, String unknownName);
 
         /** A record could not be aggregated; it has been skipped. */
         void failed(Throwable t);
@@ -235,6 +237,7 @@ final class RecordBuffer {
         final long[] latency;
         final long[] endNanos;
         final long[] cpuNanos;
+        final long[] cachedUnits;
         final int[] meta;
         final long[] inputUnits;
         final long[] outputUnits;
@@ -254,6 +257,7 @@ final class RecordBuffer {
             this.latency = new long[capacity];
             this.endNanos = resources ? new long[capacity] : null;
             this.cpuNanos = resources ? new long[capacity] : null;
+            this.cachedUnits = resources ? new long[capacity] : null;
             this.meta = new int[capacity];
             this.inputUnits = new long[capacity];
             this.outputUnits = new long[capacity];

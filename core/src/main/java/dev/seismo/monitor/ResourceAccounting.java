@@ -46,11 +46,13 @@ final class ResourceAccounting {
     private final ReentrantLock settling = new ReentrantLock();
     private final ResourceAttributor<Call> attributor;
     private final ProcessCpuTime processCpu;
+    private final boolean processCpuAvailable;
     private final GpuSampler gpu;
     private final long latenessNanos;
     private final int maxPendingCalls;
     private long lastCycleNanos;
-    private boolean perThreadCpu;
+    /** Read without the lock by monitors deciding whether a call's CPU share was measured. */
+    private volatile boolean perThreadCpu;
     private boolean settledAll; // guarded by settling
     private boolean warnedLate; // guarded by settling
     private boolean warnedForced; // guarded by settling
@@ -58,9 +60,10 @@ final class ResourceAccounting {
     private long failures; // guarded by loggedFailures
 
     ResourceAccounting(CostModel hostPrices, Clock clock, GpuSampler gpu, long latenessNanos, int maxPendingCalls) {
-        this.attributor = ResourceAttributor.<Call>builder(hostPrices).pricing(c -> c.monitor().costModel())
+        this.attributor = ResourceAttributor.<Call>builder(hostPrices).pricing(c -> c.monitor().callPrices())
                 .maxPendingRequests(maxPendingCalls).build();
         this.processCpu = ProcessCpuTime.create(clock);
+        this.processCpuAvailable = processCpu.isAvailable(); // a system call: not once per settled call
         this.gpu = gpu;
         this.latenessNanos = latenessNanos;
         this.maxPendingCalls = maxPendingCalls;
@@ -73,20 +76,22 @@ final class ResourceAccounting {
      * time and spreading would count that twice.
      */
     void perThreadCpuMeasured() {
-        lock.lock();
-        try {
-            perThreadCpu = true;
-        } finally {
-            lock.unlock();
-        }
+        perThreadCpu = true;
     }
 
+    /** Whether calls get a share of the process's CPU time: no monitor measures per thread, and the JVM can tell. */
+    boolean spreadsProcessCpu() {
+        return !perThreadCpu && processCpuAvailable;
+    }
+
+    /** Adds a drained call; its usage was validated when recorded ({@link Inference#usage(long, long, long)}). */
     void addCall(DefaultModelMonitor monitor, long endNanos, long latencyNanos, long inputUnits, long outputUnits,
-                 long cpuNanos) {
+                 long cachedInputUnits, long cpuNanos) {
+        TokenUsage tokens = inputUnits == 0 && outputUnits == 0 ? TokenUsage.NONE
+                : new TokenUsage(inputUnits, outputUnits, cachedInputUnits);
         lock.lock();
         try {
-            attributor.addRequest(new Call(monitor, cpuNanos), endNanos - latencyNanos, endNanos,
-                    TokenUsage.of(Math.max(0, inputUnits), Math.max(0, outputUnits)));
+            attributor.addRequest(new Call(monitor, cpuNanos), endNanos - latencyNanos, endNanos, tokens);
         } finally {
             lock.unlock();
         }

@@ -125,12 +125,52 @@ public final class ProfileAccumulator {
                 numMax[numericIndex] = value;
             }
             kll[numericIndex].update(value);
-            countExactly(numericIndex, value == 0 ? 0.0 : value); // +0.0 and -0.0 are one value to a user
+            countExactly(numericIndex, value == 0 ? 0.0 : value, 1); // +0.0 and -0.0 are one value to a user
+        }
+    }
+
+    /**
+     * Adds {@code count} equal values of the numeric feature at {@code numericIndex} at once, as {@code count} calls
+     * of {@link #updateNumeric(int, double)} would (to floating-point rounding), in time that does not grow with
+     * {@code count}: for a group of values known only by their sum, entered as their mean.
+     *
+     * @throws IllegalArgumentException  if {@code count} is negative
+     * @throws IndexOutOfBoundsException if there is no numeric feature at that index
+     */
+    public void updateNumeric(int numericIndex, double value, long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, was " + count);
+        }
+        if (count == 0) {
+            return;
+        }
+        if (count == 1) {
+            updateNumeric(numericIndex, value);
+        } else if (Double.isNaN(value)) {
+            numMissing[numericIndex] += count;
+        } else if (Double.isInfinite(value)) {
+            numInvalid[numericIndex] += count;
+        } else {
+            // Chan et al.'s merge of two (count, mean, M2) summaries; the group's own M2 is 0.
+            long before = numCount[numericIndex];
+            long n = before + count;
+            double delta = value - numMean[numericIndex];
+            numCount[numericIndex] = n;
+            numMean[numericIndex] += delta * count / n;
+            numM2[numericIndex] += delta * delta * ((double) before * count / n);
+            if (value < numMin[numericIndex]) {
+                numMin[numericIndex] = value;
+            }
+            if (value > numMax[numericIndex]) {
+                numMax[numericIndex] = value;
+            }
+            kll[numericIndex].update(value, count);
+            countExactly(numericIndex, value == 0 ? 0.0 : value, count);
         }
     }
 
     /** Counts a value exactly while the feature has taken few enough distinct values; no allocation. */
-    private void countExactly(int i, double value) {
+    private void countExactly(int i, double value, long count) {
         int size = exactSize[i];
         if (size < 0) {
             return;
@@ -138,13 +178,13 @@ public final class ProfileAccumulator {
         double[] values = exactValues[i];
         for (int k = 0; k < size; k++) {
             if (values[k] == value) {
-                exactCounts[i][k]++;
+                exactCounts[i][k] += count;
                 return;
             }
         }
         if (size < values.length) {
             values[size] = value;
-            exactCounts[i][size] = 1;
+            exactCounts[i][size] = count;
             exactSize[i] = size + 1;
         } else {
             exactSize[i] = -1;

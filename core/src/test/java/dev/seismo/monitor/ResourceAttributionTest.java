@@ -140,23 +140,31 @@ class ResourceAttributionTest {
 
     @Test
     void aBudgetHearsOnceWhenAWindowCostsTooMuchAndOnceWhenBackUnder() {
+        // No hardware prices, so a window costs exactly its calls.
+        MonitorRegistry callsOnly = MonitorRegistry.builder().clock(clock)
+                .costModel(CostModel.builder().currency("EUR").build()).attributionLateness(Duration.ZERO)
+                .aggregationInterval(Duration.ofMinutes(1)).build();
         List<BudgetEvent> events = new ArrayList<>();
-        ModelMonitor monitor = ModelMonitor.builder("llm").noWindowDuration().windowMaxRecords(2)
-                .costModel(CostModel.builder().currency("EUR").perCall(0.01).build())
-                .budget(CostBudget.builder().maxCostPerWindow(0.015).listener(events::add).build())
-                .register(registry);
-        for (int window = 0; window < 3; window++) {
-            clock.advance(Duration.ofSeconds(1));
-            monitor.record(monitor.newInference().latency(1_000));
-            monitor.record(monitor.newInference().latency(1_000));
+        try {
+            ModelMonitor monitor = ModelMonitor.builder("llm").noWindowDuration().windowMaxRecords(2)
+                    .costModel(CostModel.builder().currency("EUR").perCall(0.01).build())
+                    .budget(CostBudget.builder().maxCostPerWindow(0.015).listener(events::add).build())
+                    .register(callsOnly);
+            for (int window = 0; window < 3; window++) {
+                clock.advance(Duration.ofSeconds(1));
+                monitor.record(monitor.newInference().latency(1_000));
+                monitor.record(monitor.newInference().latency(1_000));
+                monitor.flush();
+                callsOnly.accounting().cycle(clock.nanoTime());
+            }
+            monitor.record(monitor.newInference().latency(1_000)); // closes the third window
             monitor.flush();
-            settle(registry);
-        }
-        monitor.record(monitor.newInference().latency(1_000)); // closes the third window
-        monitor.flush();
 
-        assertThat(events).extracting(BudgetEvent::type).containsExactly(BudgetEvent.Type.EXCEEDED);
-        assertThat(events.get(0).observed()).isCloseTo(0.02, within(1e-12));
+            assertThat(events).extracting(BudgetEvent::type).containsExactly(BudgetEvent.Type.EXCEEDED);
+            assertThat(events.get(0).observed()).isCloseTo(0.02, within(1e-12));
+        } finally {
+            callsOnly.close();
+        }
     }
 
     @Test

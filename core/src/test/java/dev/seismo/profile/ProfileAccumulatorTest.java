@@ -34,6 +34,33 @@ class ProfileAccumulatorTest {
     }
 
     @Test
+    void aGroupOfEqualValuesCountsAsThatManyValues() {
+        ProfileAccumulator oneByOne = new ProfileAccumulator(SCHEMA, ProfileOptions.defaults());
+        for (double v : new double[] {1, 4, 4, 9}) {
+            acc.updateNumeric(0, v);
+            oneByOne.updateNumeric(0, v);
+        }
+        acc.updateNumeric(0, 2.5, 1_000);
+        acc.updateNumeric(0, Double.NaN, 3);
+        acc.updateNumeric(0, 7, 0);
+        for (int i = 0; i < 1_000; i++) {
+            oneByOne.updateNumeric(0, 2.5);
+        }
+        for (int i = 0; i < 3; i++) {
+            oneByOne.updateNumeric(0, Double.NaN);
+        }
+
+        NumericProfile grouped = acc.toProfile(META, null).numeric("x");
+        NumericProfile single = oneByOne.toProfile(META, null).numeric("x");
+        assertThat(new long[] {grouped.count(), grouped.missing()}).containsExactly(1_004, 3);
+        assertThat(grouped.mean()).isCloseTo(single.mean(), within(1e-12));
+        assertThat(grouped.variance()).isCloseTo(single.variance(), within(1e-12));
+        assertThat(grouped.quantile(0.5)).isEqualTo(2.5);
+        assertThat(grouped.exactValueCounts()).isEqualTo(single.exactValueCounts());
+        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> acc.updateNumeric(0, 1, -1));
+    }
+
+    @Test
     void boxedValuesByNameFollowTheNumericConventions() {
         acc.update("x", 2);
         acc.update("x", 3.5f);

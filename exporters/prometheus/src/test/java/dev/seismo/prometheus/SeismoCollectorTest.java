@@ -237,8 +237,9 @@ class SeismoCollectorTest {
         assertThat(e.find("model_inference_calls_total", "model_name", "c")).isEmpty();
         assertThat(e.find("model_inference_calls_total")).hasSize(3);
         // Gauges of folded models merge into one series that shows the worst of them.
-        assertThat(e.value("model_feature_missing_ratio", "model_name", CardinalityLimit.OVERFLOW)).isEqualTo(0.5);
-        assertThat(e.find("model_feature_missing_ratio")).hasSize(3);
+        assertThat(e.value("model_feature_missing_ratio", "model_name", CardinalityLimit.OVERFLOW,
+                "model_feature", "x")).isEqualTo(0.5);
+        assertThat(e.find("model_feature_missing_ratio", "model_feature", "x")).hasSize(3);
     }
 
     @Test
