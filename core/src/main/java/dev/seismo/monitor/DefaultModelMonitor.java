@@ -48,6 +48,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private static final long BUFFER_BYTES = 2L << 20;
     private static final int MAX_UNKNOWN_NAME_SAMPLES = 16;
     /** What exporters hear of resources that were not attributed or not measured: nothing (they skip NaN). */
+    /** What exporters hear as the cost of a call of a monitor without prices: nothing to add, in no currency. */
+    private static final Cost UNPRICED = new Cost("XXX", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     private static final ResourceUsage NOT_ATTRIBUTED = new ResourceUsage(Double.NaN, Double.NaN, Double.NaN,
             Double.NaN);
 
@@ -520,7 +522,11 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                     used.gpuEnergyJoules());
             for (MonitorObserver observer : observers) {
                 try {
-                    observer.onCost(this, exported, call.cost(), call.emissionsGrams());
+                    if (costIndex >= 0) {
+                        observer.onCost(this, exported, call.cost(), call.emissionsGrams());
+                    } else {
+                        observer.onCost(this, exported, UNPRICED, Double.NaN);
+                    }
                 } catch (Exception e) {
                     observerFailed(observer, e);
                 }

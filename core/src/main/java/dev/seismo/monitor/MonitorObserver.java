@@ -52,8 +52,9 @@ public interface MonitorObserver {
      *                       CPU seconds of a call measured 1 in n ({@code ThreadCpuTime.sampled(n)}) count n times,
      *                       so that their sum estimates all the calls', and are {@code NaN} for calls not measured
      *                       while process CPU time is not spread
-     * @param cost           its cost in the monitor's currency, by component
-     * @param emissionsGrams its emissions, gCO2e
+     * @param cost           its cost in the monitor's currency, by component; for a monitor without prices (which
+     *                       still takes its share of the resources), {@code NaN} parts in currency {@code XXX}
+     * @param emissionsGrams its emissions, gCO2e; {@code NaN} for a monitor without prices
      */
     default void onCost(ModelMonitor monitor, ResourceUsage resources, Cost cost, double emissionsGrams) {
     }

@@ -141,6 +141,9 @@ final class ModelMeters {
         add(r.cpuTime, used.cpuSeconds());
         add(r.gpuTime, used.gpuSeconds());
         add(r.energy, used.gpuEnergyJoules());
+        if (!Double.isFinite(cost.total())) {
+            return; // a monitor without prices: no cost series
+        }
         Counter money = costs.get(cost.currency());
         if (money == null) {
             money = costs.computeIfAbsent(cost.currency(),

@@ -124,6 +124,19 @@ class SeismoMetricsTest {
     }
 
     @Test
+    void aMonitorWithoutPricesShowsItsResourcesButNoCostSeries() {
+        ModelMonitor monitor = ModelMonitor.builder("free").register(traffic.registry);
+        MeterBinding binding = SeismoMetrics.of(traffic.registry).binding(meters);
+
+        binding.onCost(monitor, new ResourceUsage(2, 0.5, 0.25, 100),
+                new Cost("XXX", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), Double.NaN);
+
+        assertThat(meters.get("model.inference.gpu.time").tag("model.name", "free").counter().count())
+                .isEqualTo(0.25);
+        assertThat(meters.find("model.inference.cost").tag("model.name", "free").counter()).isNull();
+    }
+
+    @Test
     void gaugesShowTheLatestClosedWindowsDriftAndMissingAndInvalidRatios() {
         SeismoMetrics.of(traffic.registry).bindTo(meters);
         ModelMonitor monitor = traffic.fraud().reference(traffic.reference()).register(traffic.registry);

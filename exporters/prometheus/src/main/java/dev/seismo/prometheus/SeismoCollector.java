@@ -97,8 +97,11 @@ public final class SeismoCollector {
 
         @Override
         public void onCost(ModelMonitor monitor, ResourceUsage resources, Cost callCost, double emissionsGrams) {
-            CostSeries s = seriesOf(monitor).cost(callCost.currency());
-            add(s.cost, callCost.total());
+            Series series = seriesOf(monitor);
+            if (Double.isFinite(callCost.total())) { // NaN: a monitor without prices, which has no cost series
+                add(series.cost(callCost.currency()), callCost.total());
+            }
+            ResourceSeries s = series.resources();
             add(s.emissions, emissionsGrams);
             add(s.cpuTime, resources.cpuSeconds());
             add(s.gpuTime, resources.gpuSeconds());
@@ -263,9 +266,9 @@ public final class SeismoCollector {
     private record CallSeries(CounterDataPoint calls, DistributionDataPoint duration) {
     }
 
-    /** One currency's cost and the resources that go with it. */
-    private record CostSeries(CounterDataPoint cost, CounterDataPoint emissions, CounterDataPoint cpuTime,
-                              CounterDataPoint gpuTime, CounterDataPoint energy) {
+    /** The resources attributed to one model's calls. */
+    private record ResourceSeries(CounterDataPoint emissions, CounterDataPoint cpuTime, CounterDataPoint gpuTime,
+                                  CounterDataPoint energy) {
     }
 
     /**
@@ -279,7 +282,8 @@ public final class SeismoCollector {
         private final CallSeries success;
         private final ConcurrentHashMap<String, CallSeries> errors = new ConcurrentHashMap<>();
         private final CounterDataPoint shed;
-        private final ConcurrentHashMap<String, CostSeries> costs = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, CounterDataPoint> costs = new ConcurrentHashMap<>();
+        private volatile ResourceSeries resources;
         // Set lazily without a lock: client_java returns the same data point for the same labels, so a race
         // between two threads settles on one point.
         private volatile DistributionDataPoint inputTokens;
@@ -322,12 +326,20 @@ public final class SeismoCollector {
             return p;
         }
 
-        CostSeries cost(String currency) {
-            CostSeries s = costs.get(currency);
-            return s != null ? s : costs.computeIfAbsent(currency, c -> new CostSeries(
-                    cost.labelValues(name, version, limit.apply(Attributes.CURRENCY, c)),
-                    emissions.labelValues(name, version), cpuTime.labelValues(name, version),
-                    gpuTime.labelValues(name, version), energy.labelValues(name, version)));
+        CounterDataPoint cost(String currency) {
+            CounterDataPoint p = costs.get(currency);
+            return p != null ? p : costs.computeIfAbsent(currency,
+                    c -> cost.labelValues(name, version, limit.apply(Attributes.CURRENCY, c)));
+        }
+
+        ResourceSeries resources() {
+            ResourceSeries r = resources;
+            if (r == null) {
+                resources = r = new ResourceSeries(emissions.labelValues(name, version),
+                        cpuTime.labelValues(name, version), gpuTime.labelValues(name, version),
+                        energy.labelValues(name, version));
+            }
+            return r;
         }
     }
 
