@@ -200,16 +200,21 @@ class CostWiringTest {
 
     // ---- #3 windows that hold only settled cost ----------------------------------------------------------------
 
-    @Test
-    void costSettledAfterTheLastWindowWithCallsClosedIsInTheWindowClosedAtShutdown() {
-        MonitorRegistry registry = registry(MonitorRegistry.builder()
-                .costModel(CostModel.builder().perCall(1).build()));
+    /** A 1-minute window with one call at 55 s, not yet settled; the clock then moves to 61 s. */
+    private ModelMonitor oneCallLateInTheFirstMinute(MonitorRegistry registry) {
         ModelMonitor monitor = ModelMonitor.builder("m").windowDuration(Duration.ofMinutes(1)).register(registry);
         clock.advance(Duration.ofSeconds(55));
         monitor.record(monitor.newInference().latency(Duration.ofMillis(10)));
         monitor.flush();
         registry.accounting().cycle(clock.nanoTime()); // within the 10 s lateness: not settled yet
         clock.advance(Duration.ofSeconds(6));
+        return monitor;
+    }
+
+    @Test
+    void costSettledAfterTheLastWindowWithCallsClosedIsInTheWindowClosedAtShutdown() {
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(CostModel.builder().perCall(1).build()));
+        ModelMonitor monitor = oneCallLateInTheFirstMinute(registry);
         monitor.flush(); // closes the first window: its call, no cost yet
         registry.close(); // settles the call into the second window, which has no calls
 
@@ -222,14 +227,8 @@ class CostWiringTest {
 
     @Test
     void aWindowHoldingOnlySettledCostClosesAtRotation() {
-        MonitorRegistry registry = registry(MonitorRegistry.builder()
-                .costModel(CostModel.builder().perCall(1).build()));
-        ModelMonitor monitor = ModelMonitor.builder("m").windowDuration(Duration.ofMinutes(1)).register(registry);
-        clock.advance(Duration.ofSeconds(55));
-        monitor.record(monitor.newInference().latency(Duration.ofMillis(10)));
-        monitor.flush();
-        registry.accounting().cycle(clock.nanoTime()); // within the 10 s lateness: not settled yet
-        clock.advance(Duration.ofSeconds(6));
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(CostModel.builder().perCall(1).build()));
+        ModelMonitor monitor = oneCallLateInTheFirstMinute(registry);
         monitor.flush(); // the first window closes with the call
         clock.advance(Duration.ofSeconds(10));
         registry.accounting().cycle(clock.nanoTime()); // the cost settles into the second window
