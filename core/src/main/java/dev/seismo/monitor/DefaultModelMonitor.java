@@ -28,7 +28,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -47,9 +49,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     /** Memory the record buffer may take, whatever the schema's width. */
     private static final long BUFFER_BYTES = 2L << 20;
     private static final int MAX_UNKNOWN_NAME_SAMPLES = 16;
-    /** What exporters hear of resources that were not attributed or not measured: nothing (they skip NaN). */
     /** What exporters hear as the cost of a call of a monitor without prices: nothing to add, in no currency. */
     private static final Cost UNPRICED = new Cost("XXX", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    /** What exporters hear of resources that were not attributed or not measured: nothing (they skip NaN). */
     private static final ResourceUsage NOT_ATTRIBUTED = new ResourceUsage(Double.NaN, Double.NaN, Double.NaN,
             Double.NaN);
 
@@ -83,6 +85,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private volatile boolean closed;
 
     private final ReentrantLock aggregation = new ReentrantLock();
+    /** Settled calls that found the aggregation lock taken; applied at the next drain or at shutdown. */
+    private final Queue<RequestAttribution<ResourceAccounting.Call>> settledInbox = new ConcurrentLinkedQueue<>();
     // Guarded by aggregation:
     private final ProfileAccumulator features;
     private final CallStats.Accumulator calls = new CallStats.Accumulator();
@@ -347,6 +351,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     void shutdown() {
         aggregation.lock();
         try {
+            applySettledInbox();
             if (windowHasContent()) {
                 closeWindow(Window.CloseReason.SHUTDOWN, Math.max(drainNowMillis, windowStartMillis));
             }
@@ -358,6 +363,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private void aggregate(boolean waitForInFlight) {
         drainNowMillis = clock.currentTimeMillis();
         observers = registry.observers();
+        applySettledInbox();
         // Rotate before draining: after an idle spell what is waiting in the buffer was most likely recorded
         // just now, so it belongs to the new window, not to the one that ended long ago.
         if (windowMillis > 0) {
@@ -475,13 +481,14 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
             return;
         }
         unattributedCalls += n;
+        if (costIndex < 0) {
+            return; // no prices: nothing to add to a cost, and no resources were attributed
+        }
         Cost tokens = callPrices().cost(new TokenUsage(inputTokens, outputTokens, cachedInputTokens),
                 ResourceUsage.NONE);
         Cost group = new Cost(tokens.currency(), tokens.tokens(), tokens.calls() * n, 0, 0, 0);
-        if (costIndex >= 0) {
-            features.updateNumeric(costIndex, group.total() / n, n);
-            resourceValuesInWindow += n;
-        }
+        features.updateNumeric(costIndex, group.total() / n, n);
+        resourceValuesInWindow += n;
         for (MonitorObserver observer : observers) {
             try {
                 observer.onCost(this, NOT_ATTRIBUTED, group, Double.NaN);
@@ -491,54 +498,78 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
-    /** A call's resources were settled: its cost, emissions and CPU time join the open window. */
+    /**
+     * A call's resources were settled: its cost, emissions and CPU time join the open window. Never waits for this
+     * monitor's lock, since the registry calls it while settling and a listener holding that lock may be waiting
+     * for the settling to finish ({@code registry.close()} from a window listener): a busy monitor finds the call
+     * in its inbox at its next drain or at shutdown.
+     */
     void settled(RequestAttribution<ResourceAccounting.Call> call) {
-        aggregation.lock();
+        if (!aggregation.tryLock()) {
+            settledInbox.add(call);
+            return;
+        }
         try {
-            ResourceUsage used = call.resources();
-            long cpuNanos = call.key().cpuNanos();
-            double cpuSeconds; // this call's, for the profile
-            double cpuEstimate; // what exporters add to the model's CPU time
-            if (cpuNanos != ThreadCpuTime.NOT_MEASURED) {
-                cpuSeconds = cpuNanos / 1e9;
-                cpuEstimate = cpuSeconds * cpuSampling; // 1 call in n measured: an unbiased estimate of the n
-            } else if (accounting.spreadsProcessCpu()) {
-                cpuSeconds = used.cpuSeconds();
-                cpuEstimate = cpuSeconds;
-            } else {
-                cpuSeconds = Double.NaN; // not measured: no value, rather than a 0 that never happened
-                cpuEstimate = Double.NaN;
-            }
-            if (costIndex >= 0) {
-                features.updateNumeric(costIndex, call.cost().total());
-                features.updateNumeric(emissionsIndex, call.emissionsGrams());
-                resourceValuesInWindow++;
-            }
-            if (cpuIndex >= 0 && !Double.isNaN(cpuSeconds)) {
-                features.updateNumeric(cpuIndex, cpuSeconds);
-                resourceValuesInWindow++;
-            }
-            ResourceUsage exported = new ResourceUsage(used.instanceSeconds(), cpuEstimate, used.gpuSeconds(),
-                    used.gpuEnergyJoules());
-            for (MonitorObserver observer : observers) {
-                try {
-                    if (costIndex >= 0) {
-                        observer.onCost(this, exported, call.cost(), call.emissionsGrams());
-                    } else {
-                        observer.onCost(this, exported, UNPRICED, Double.NaN);
-                    }
-                } catch (Exception e) {
-                    observerFailed(observer, e);
-                }
-            }
+            applySettledInbox();
+            apply(call);
         } finally {
             aggregation.unlock();
         }
     }
 
+    /** Holding the aggregation lock. */
+    private void applySettledInbox() {
+        RequestAttribution<ResourceAccounting.Call> waiting;
+        while ((waiting = settledInbox.poll()) != null) {
+            apply(waiting);
+        }
+    }
+
+    /** Holding the aggregation lock. */
+    private void apply(RequestAttribution<ResourceAccounting.Call> call) {
+        ResourceUsage used = call.resources();
+        long cpuNanos = call.key().cpuNanos();
+        double cpuSeconds; // this call's, for the profile
+        double cpuEstimate; // what exporters add to the model's CPU time
+        if (cpuNanos != ThreadCpuTime.NOT_MEASURED) {
+            cpuSeconds = cpuNanos / 1e9;
+            cpuEstimate = cpuSeconds * cpuSampling; // 1 call in n measured: an unbiased estimate of the n
+        } else if (accounting.spreadsProcessCpu()) {
+            cpuSeconds = used.cpuSeconds();
+            cpuEstimate = cpuSeconds;
+        } else {
+            cpuSeconds = Double.NaN; // not measured: no value, rather than a 0 that never happened
+            cpuEstimate = Double.NaN;
+        }
+        if (costIndex >= 0) {
+            features.updateNumeric(costIndex, call.cost().total());
+            features.updateNumeric(emissionsIndex, call.emissionsGrams());
+            resourceValuesInWindow++;
+        }
+        if (cpuIndex >= 0 && !Double.isNaN(cpuSeconds)) {
+            features.updateNumeric(cpuIndex, cpuSeconds);
+            resourceValuesInWindow++;
+        }
+        ResourceUsage exported = new ResourceUsage(used.instanceSeconds(), cpuEstimate, used.gpuSeconds(),
+                used.gpuEnergyJoules());
+        for (MonitorObserver observer : observers) {
+            try {
+                if (costIndex >= 0) {
+                    observer.onCost(this, exported, call.cost(), call.emissionsGrams());
+                } else {
+                    observer.onCost(this, exported, UNPRICED, Double.NaN);
+                }
+            } catch (Exception e) {
+                observerFailed(observer, e);
+            }
+        }
+    }
+
     private void closeWindow(Window.CloseReason reason, long endMillis) {
         Profile profile = profile(endMillis);
-        DriftReport report = drift == null ? null : drift.compare(this, profile);
+        // A window without calls (it holds only costs settled late) says nothing about the features: comparing it
+        // would end every drift for want of data, and bootstrapping would take it as a reference window.
+        DriftReport report = drift == null || calls.calls() == 0 ? null : drift.compare(this, profile);
         Window window = new Window(windowSequence++, reason, profile, report);
         history.addLast(window);
         latestWindow = window; // before anyone is told, so what they read agrees with what they heard

@@ -282,7 +282,7 @@ public final class MonitorRegistry implements AutoCloseable {
     /** Asks the aggregation thread to run now rather than at its next interval. Never blocks. */
     void wakeAggregator() {
         Thread t = aggregator;
-        if (t != null) {
+        if (t != null && t != Thread.currentThread()) { // closed from an observer on the aggregation thread: no join
             LockSupport.unpark(t);
         }
     }
@@ -329,7 +329,7 @@ public final class MonitorRegistry implements AutoCloseable {
             closed = true;
             t = aggregator;
         }
-        if (t != null) {
+        if (t != null && t != Thread.currentThread()) { // closed from an observer on the aggregation thread: no join
             LockSupport.unpark(t);
             try {
                 t.join(TimeUnit.SECONDS.toMillis(10));

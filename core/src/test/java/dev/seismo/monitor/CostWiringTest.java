@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -239,6 +241,86 @@ class CostWiringTest {
         assertThat(second.sequence()).isEqualTo(1);
         assertThat(second.closeReason()).hasValue(Window.CloseReason.DURATION);
         assertThat(total(second.profile().numeric(ModelMonitor.COST))).isEqualTo(1.0);
+    }
+
+    @Test
+    void aWindowHoldingOnlyLateCostsLeavesDriftAsItWas() {
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(CostModel.builder().perCall(1).build()));
+        List<DriftEvent> events = new ArrayList<>();
+        ModelMonitor monitor = ModelMonitor.builder("m").numericFeature("x").windowDuration(Duration.ofSeconds(30))
+                .bootstrapReference(1).driftListener(events::add).register(registry);
+        SplittableRandom random = new SplittableRandom(1);
+        for (int window = 0; window < 3; window++) { // the reference, the same, then x shifted by 3 sd
+            clock.advance(Duration.ofSeconds(29));
+            for (int i = 0; i < 500; i++) {
+                try (Inference call = monitor.start()) {
+                    call.set("x", random.nextGaussian() + (window == 2 ? 3 : 0));
+                }
+            }
+            monitor.flush();
+            registry.accounting().cycle(clock.nanoTime());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        clock.advance(Duration.ofSeconds(15)); // traffic stops; the last calls' costs settle into a window of none
+        monitor.flush();
+        registry.accounting().cycle(clock.nanoTime());
+        clock.advance(Duration.ofSeconds(40));
+        monitor.flush();
+
+        Window costOnly = monitor.latestWindow().orElseThrow();
+        assertThat(costOnly.sequence()).isEqualTo(3);
+        assertThat(costOnly.calls().calls()).isZero();
+        assertThat(total(costOnly.profile().numeric(ModelMonitor.COST))).isEqualTo(500);
+        assertThat(costOnly.drift()).isEmpty();
+        assertThat(events).extracting(e -> e.change() + " " + e.feature() + " " + e.window().sequence())
+                .containsExactly("STARTED x 2", "STARTED null 2");
+    }
+
+    @Test
+    void aListenerClosingTheRegistryWhileCostsAreHandedOutDoesNotDeadlock() throws InterruptedException {
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(CostModel.builder().perCall(1).build())
+                .attributionLateness(Duration.ZERO));
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch handingOut = new CountDownLatch(1);
+        CountDownLatch inListener = new CountDownLatch(1);
+        ModelMonitor first = countWindows("first").register(registry);
+        ModelMonitor closer = ModelMonitor.builder("closer").windowDuration(Duration.ofMinutes(1)).listener((m, w) -> {
+            if (armed.get()) {
+                inListener.countDown();
+                awaitQuietly(handingOut);
+                LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // the cycle reaches this monitor meanwhile
+                registry.close();
+            }
+        }).register(registry);
+        registry.addObserver(new MonitorObserver() {
+            @Override
+            public void onCost(ModelMonitor monitor, ResourceUsage resources, Cost cost, double emissionsGrams) {
+                if (armed.get() && monitor == first) {
+                    handingOut.countDown();
+                    awaitQuietly(inListener);
+                }
+            }
+        });
+        for (ModelMonitor m : List.of(first, closer)) {
+            m.record(m.newInference().latency(1_000));
+            m.flush();
+        }
+        clock.advance(Duration.ofMinutes(2));
+        armed.set(true);
+        // The cycle hands out costs (holding the registry's settling) while the closer's window listener, holding
+        // the closer's lock, closes the registry (which waits for the settling to finish).
+        Thread cycle = new Thread(() -> registry.accounting().cycle(clock.nanoTime()), "cycle");
+        Thread user = new Thread(closer::flush, "user");
+        cycle.setDaemon(true);
+        user.setDaemon(true);
+        cycle.start();
+        user.start();
+        user.join(Duration.ofSeconds(30).toMillis());
+        cycle.join(Duration.ofSeconds(5).toMillis());
+
+        assertThat(user.isAlive() || cycle.isAlive()).as("deadlocked").isFalse();
+        assertThat(closer.snapshot().closed()).extracting(w -> total(w.profile().numeric(ModelMonitor.COST)))
+                .containsExactly(0.0, 1.0); // the call's window, then the one its late cost settled into
     }
 
     // ---- #4 per-1000-requests budget ---------------------------------------------------------------------------

@@ -132,7 +132,9 @@ final class CallRecorder implements MonitorObserver {
             return;
         }
         ModelAttributes model = attributes(monitor);
-        add(this.cost, cost.total(), model.currency(cost.currency()));
+        if (Double.isFinite(cost.total())) { // NaN: a monitor without prices, which takes no currency slot
+            add(this.cost, cost.total(), model.currency(cost.currency()));
+        }
         add(emissions, emissionsGrams, model.model());
         add(cpuTime, resources.cpuSeconds(), model.model());
         add(gpuTime, resources.gpuSeconds(), model.model());
