@@ -1,5 +1,6 @@
 package dev.seismo.benchmarks;
 
+import dev.seismo.cost.CostModel;
 import dev.seismo.monitor.Inference;
 import dev.seismo.monitor.ModelMonitor;
 import dev.seismo.monitor.MonitorRegistry;
@@ -21,24 +22,29 @@ import java.util.SplittableRandom;
 @State(Scope.Benchmark)
 public class MonitoredModel {
 
-    @Param({"0", "10", "100+5"})
+    /** Features per call; {@code 10+cost}: 10 numeric, and a cost model pricing each call's token usage. */
+    @Param({"0", "10", "100+5", "10+cost"})
     public String shape;
 
     MonitorRegistry registry;
     ModelMonitor monitor;
     int numeric;
     int categorical;
+    boolean priced;
 
     @Setup(Level.Trial)
     public void setUp() {
         numeric = switch (shape) {
             case "0" -> 0;
-            case "10" -> 10;
+            case "10", "10+cost" -> 10;
             case "100+5" -> 100;
             default -> throw new IllegalArgumentException("unknown shape " + shape);
         };
         categorical = shape.equals("100+5") ? 5 : 0;
-        registry = MonitorRegistry.create();
+        priced = shape.endsWith("+cost");
+        registry = priced ? MonitorRegistry.builder().costModel(CostModel.builder().currency("USD")
+                .inputPerMillionTokens(2.5).cachedInputPerMillionTokens(1.25).outputPerMillionTokens(10)
+                .perCall(0.0001).instancePerHour(3).build()).build() : MonitorRegistry.create();
         ModelMonitor.Builder builder = ModelMonitor.builder("bench-" + shape);
         for (int i = 0; i < numeric; i++) {
             builder.numericFeature("n" + i);
@@ -69,6 +75,9 @@ public class MonitoredModel {
         if (categorical > 0) {
             inference.categorical(caller.categoricalRows[r]);
         }
+        if (priced) {
+            inference.usage(caller.tokens[r], caller.tokens[r] >>> 2, caller.tokens[r] >>> 1);
+        }
         monitor.record(inference.latency(caller.latencies[r]));
     }
 
@@ -83,6 +92,7 @@ public class MonitoredModel {
         double[][] numericRows;
         Object[][] categoricalRows;
         long[] latencies;
+        long[] tokens;
         int row;
 
         @Setup(Level.Trial)
@@ -93,6 +103,7 @@ public class MonitoredModel {
             numericRows = new double[ROWS][model.numeric];
             categoricalRows = new Object[ROWS][model.categorical];
             latencies = new long[ROWS];
+            tokens = new long[ROWS];
             for (int r = 0; r < ROWS; r++) {
                 for (int i = 0; i < model.numeric; i++) {
                     numericRows[r][i] = random.nextGaussian() * 10 + i;
@@ -101,6 +112,7 @@ public class MonitoredModel {
                     categoricalRows[r][i] = categories[random.nextInt(categories.length)];
                 }
                 latencies[r] = 200_000 + random.nextInt(2_000_000);
+                tokens[r] = 100 + random.nextInt(2_000);
             }
         }
     }
