@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.util.SplittableRandom;
 
 /**
- * A monitor of one of three schema widths, shared by the benchmark threads. Shapes: {@code 0} is latency and
- * outcome only; {@code 10} adds 10 numeric features; {@code 100+5} is 100 numeric and 5 categorical features. At
+ * A monitor of one of four shapes, shared by the benchmark threads: {@code 0} is latency and outcome only;
+ * {@code 10} adds 10 numeric features; {@code 100+5} is 100 numeric and 5 categorical features; {@code 10+cost} is
+ * {@code 10} in a registry with a cost model, each call carrying token usage. At
  * teardown it prints how many records were shed because aggregation fell behind.
  */
 @State(Scope.Benchmark)

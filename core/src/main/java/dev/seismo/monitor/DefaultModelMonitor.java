@@ -310,6 +310,11 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
     }
 
+    /** Whether the calling thread is inside this monitor's drain: a listener or observer it called. */
+    boolean aggregatingOnThisThread() {
+        return aggregation.isHeldByCurrentThread();
+    }
+
     @Override
     public void flush() {
         if (aggregation.isHeldByCurrentThread()) {
@@ -511,7 +516,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         try {
             applySettledInbox();
-            apply(call);
+            applyOrReport(call);
         } finally {
             aggregation.unlock();
         }
@@ -521,7 +526,16 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private void applySettledInbox() {
         RequestAttribution<ResourceAccounting.Call> waiting;
         while ((waiting = settledInbox.poll()) != null) {
-            apply(waiting);
+            applyOrReport(waiting);
+        }
+    }
+
+    /** One call failing to apply (an observer throwing an Error, say) must not cost the others theirs, or a drain. */
+    private void applyOrReport(RequestAttribution<ResourceAccounting.Call> call) {
+        try {
+            apply(call);
+        } catch (Throwable e) {
+            accounting.failed("handing a call's cost to model " + name + ":" + version, e);
         }
     }
 
@@ -567,9 +581,11 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
 
     private void closeWindow(Window.CloseReason reason, long endMillis) {
         Profile profile = profile(endMillis);
-        // A window without calls (it holds only costs settled late) says nothing about the features: comparing it
-        // would end every drift for want of data, and bootstrapping would take it as a reference window.
-        DriftReport report = drift == null || calls.calls() == 0 ? null : drift.compare(this, profile);
+        // A window with no profiled call (only costs settled late, or every call's features shed or sampled out)
+        // says nothing about the features: comparing it would end every drift for want of data, and bootstrapping
+        // would take it as a reference window.
+        boolean profiled = profile.callStats().map(c -> c.profiledCalls() > 0).orElse(false);
+        DriftReport report = drift == null || !profiled ? null : drift.compare(this, profile);
         Window window = new Window(windowSequence++, reason, profile, report);
         history.addLast(window);
         latestWindow = window; // before anyone is told, so what they read agrees with what they heard

@@ -244,8 +244,8 @@ public interface ModelMonitor {
         }
 
         /**
-         * Compares each closed window with this reference profile (from {@code seismo profile} or a
-         * {@code ProfileBuilder}), off the request path; see {@link Window#drift()}.
+         * Compares each closed window that profiled calls with this reference profile (from {@code seismo profile}
+         * or a {@code ProfileBuilder}), off the request path; see {@link Window#drift()}.
          */
         public Builder reference(Profile reference) {
             Objects.requireNonNull(reference, "reference");
@@ -258,8 +258,8 @@ public interface ModelMonitor {
         }
 
         /**
-         * With no reference profile at hand, takes the first {@code windows} closed windows, merged, as the
-         * reference, and compares every later window with it. Each report names the reference's period.
+         * With no reference profile at hand, takes the first {@code windows} closed windows that profiled calls,
+         * merged, as the reference, and compares every later such window with it. Each report names the reference's period.
          */
         public Builder bootstrapReference(int windows) {
             if (reference != null) {

@@ -282,7 +282,7 @@ public final class MonitorRegistry implements AutoCloseable {
     /** Asks the aggregation thread to run now rather than at its next interval. Never blocks. */
     void wakeAggregator() {
         Thread t = aggregator;
-        if (t != null && t != Thread.currentThread()) { // closed from an observer on the aggregation thread: no join
+        if (t != null) {
             LockSupport.unpark(t);
         }
     }
@@ -317,10 +317,21 @@ public final class MonitorRegistry implements AutoCloseable {
     }
 
     /**
-     * Drains every monitor, closes its open window and stops the aggregation thread. Idempotent.
+     * Drains every monitor, settles every call's resources, closes the open windows and stops the aggregation
+     * thread. Idempotent. Called from a listener or observer, it returns at once and closes on a thread of its own
+     * ({@code seismo-registry-close}) once the callback has returned, since the callback is inside the drain or
+     * settlement whose calls the last windows must hold.
      */
     @Override
     public void close() {
+        if (calledFromACallback()) {
+            // The callback's thread holds locks the closing steps need (a monitor's, the settling's) and is in the
+            // middle of a drain or a settlement whose remaining calls the last windows must hold: close once the
+            // callback has returned, on a thread of its own.
+            Thread closer = new Thread(this::close, "seismo-registry-close");
+            closer.start();
+            return;
+        }
         Thread t;
         synchronized (lifecycle) {
             if (closed) {
@@ -329,7 +340,7 @@ public final class MonitorRegistry implements AutoCloseable {
             closed = true;
             t = aggregator;
         }
-        if (t != null && t != Thread.currentThread()) { // closed from an observer on the aggregation thread: no join
+        if (t != null) {
             LockSupport.unpark(t);
             try {
                 t.join(TimeUnit.SECONDS.toMillis(10));
@@ -361,6 +372,23 @@ public final class MonitorRegistry implements AutoCloseable {
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
             throw e;
         }
+    }
+
+    /** Whether this thread is in a listener or observer: on the aggregation thread, settling, or in a drain. */
+    private boolean calledFromACallback() {
+        if (Thread.currentThread() == aggregator) {
+            return true;
+        }
+        ResourceAccounting a = accounting;
+        if (a != null && a.settlingOnThisThread()) {
+            return true;
+        }
+        for (DefaultModelMonitor monitor : monitors.values()) {
+            if (monitor.aggregatingOnThisThread()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void attempt(Runnable step, List<Throwable> failures) {

@@ -157,6 +157,11 @@ final class ResourceAccounting {
         }
     }
 
+    /** Whether the calling thread is handing out costs: an observer's {@code onCost}, or what it called. */
+    boolean settlingOnThisThread() {
+        return settling.isHeldByCurrentThread();
+    }
+
     /** Says once, not every cycle, that calls lost part of their share, and how to avoid it. */
     private void warnOfLosses(AttributionTotals totals) {
         if (totals.lateRequests() > 0 && !warnedLate) {

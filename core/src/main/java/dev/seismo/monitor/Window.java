@@ -76,7 +76,8 @@ public final class Window {
 
     /**
      * The window's drift against the monitor's reference, computed when it closed; empty for the open window, when
-     * the monitor has no reference, and for the windows a reference is bootstrapped from.
+     * the monitor has no reference, for the windows a reference is bootstrapped from, and for a window with no
+     * profiled call (it held only costs settled late, or every call's features were shed or sampled out).
      */
     public Optional<DriftReport> drift() {
         return Optional.ofNullable(drift);

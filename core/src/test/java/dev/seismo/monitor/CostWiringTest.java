@@ -317,6 +317,7 @@ class CostWiringTest {
         user.start();
         user.join(Duration.ofSeconds(30).toMillis());
         cycle.join(Duration.ofSeconds(5).toMillis());
+        awaitClosing();
 
         assertThat(user.isAlive() || cycle.isAlive()).as("deadlocked").isFalse();
         assertThat(closer.snapshot().closed()).extracting(w -> total(w.profile().numeric(ModelMonitor.COST)))
@@ -559,6 +560,82 @@ class CostWiringTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the CostBudget of model 'b' version 'unversioned' is already the budget of model 'a'"
                         + " version 'unversioned'; a budget keeps one monitor's state: build one per monitor");
+    }
+
+    @Test
+    void aListenerClosingTheRegistryInTheMiddleOfADrainLosesNoCall() throws InterruptedException {
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(CostModel.builder().perCall(1).build())
+                .attributionLateness(Duration.ZERO));
+        ModelMonitor monitor = ModelMonitor.builder("m").noWindowDuration().windowMaxRecords(2)
+                .listener((m, w) -> registry.close()) // the first window closes in the middle of the drain
+                .register(registry);
+        for (int i = 0; i < 5; i++) {
+            monitor.record(monitor.newInference().latency(1_000));
+        }
+        monitor.flush();
+        awaitClosing();
+
+        List<Window> windows = monitor.snapshot().closed();
+        assertThat(windows).extracting(w -> w.calls().calls()).containsExactly(2L, 2L, 1L);
+        assertThat(windows).last().satisfies(w -> assertThat(w.closeReason()).hasValue(Window.CloseReason.SHUTDOWN));
+        assertThat(windows).extracting(w -> total(w.profile().numeric(ModelMonitor.COST))).containsExactly(0.0, 0.0,
+                5.0); // settled at close, into the last window
+        assertThat(registry.attribution().orElseThrow().totals().pendingRequests()).isZero();
+        assertThat(heard).hasSize(5);
+    }
+
+    @Test
+    void anObserverThrowingAnErrorForOneWaitingSettledCallCostsTheOthersNothing() throws InterruptedException {
+        MonitorRegistry registry = registry(MonitorRegistry.builder().costModel(CostModel.builder().perCall(1).build())
+                .attributionLateness(Duration.ZERO));
+        AtomicBoolean holdDrain = new AtomicBoolean();
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        CountDownLatch draining = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        registry.addObserver(new MonitorObserver() {
+            @Override
+            public void onCalls(ModelMonitor monitor, long latencyNanos, String errorType, long count) {
+                if (holdDrain.getAndSet(false)) { // holds the monitor's lock, as a slow listener would
+                    draining.countDown();
+                    awaitQuietly(release);
+                }
+            }
+
+            @Override
+            public void onCost(ModelMonitor monitor, ResourceUsage resources, Cost cost, double emissionsGrams) {
+                if (failOnce.getAndSet(false)) {
+                    throw new AssertionError("an observer's bug");
+                }
+            }
+        });
+        ModelMonitor monitor = countWindows("m").register(registry);
+        for (int i = 0; i < 3; i++) {
+            monitor.record(monitor.newInference().latency(1_000));
+        }
+        monitor.flush();
+        holdDrain.set(true);
+        monitor.record(monitor.newInference().latency(1_000));
+        Thread slow = new Thread(monitor::flush, "slow-drain");
+        slow.start();
+        draining.await();
+        registry.accounting().cycle(clock.nanoTime()); // the 3 calls find the monitor busy and wait in its inbox
+        release.countDown();
+        slow.join();
+
+        monitor.flush(); // applies them: the first one's observer throws
+        registry.close();
+
+        assertThat(total(monitor.latestWindow().orElseThrow().profile().numeric(ModelMonitor.COST))).isEqualTo(4.0);
+        assertThat(registry.attribution().orElseThrow().failures()).isOne();
+    }
+
+    /** Waits for a close() called from a callback, which runs on a thread of its own. */
+    private static void awaitClosing() throws InterruptedException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("seismo-registry-close")) {
+                t.join(Duration.ofSeconds(30).toMillis());
+            }
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
