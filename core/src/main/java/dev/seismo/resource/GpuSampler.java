@@ -1,8 +1,6 @@
 package dev.seismo.resource;
 
 import dev.seismo.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -185,13 +183,7 @@ public final class GpuSampler implements AutoCloseable {
         if (thread != null) {
             thread.shutdown();
         }
-        if (notices != null) {
-            notices.accept(line);
-        } else if (warn) {
-            Log.LOGGER.warn(line);
-        } else {
-            Log.LOGGER.info(line);
-        }
+        Notices.tell(notices, GpuSampler.class, warn, line);
         return false;
     }
 
@@ -267,11 +259,6 @@ public final class GpuSampler implements AutoCloseable {
             return t;
         });
         thread.scheduleAtFixedRate(this::sample, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** Initialized on first use, so a sampler that never logs (as in {@link GpuProbe}) never starts SLF4J. */
-    private static final class Log {
-        static final Logger LOGGER = LoggerFactory.getLogger(GpuSampler.class);
     }
 
     /** Builds a {@link GpuSampler}; every setting is checked when set. Not thread-safe. */

@@ -6,8 +6,6 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,13 +170,7 @@ final class NvmlGpuReader implements GpuReader {
         String line = "NVML lists " + count + " GPUs; reading " + opened.stream().map(d -> "GPU " + d.index())
                 .collect(Collectors.joining(", ")) + " and skipping " + skipped.size() + " this process cannot open: "
                 + each;
-        if (notices != null) {
-            notices.accept(line);
-        } else if (lost) {
-            Log.LOGGER.warn(line);
-        } else {
-            Log.LOGGER.info(line);
-        }
+        Notices.tell(notices, NvmlGpuReader.class, lost, line);
     }
 
     @Override
@@ -335,10 +327,5 @@ final class NvmlGpuReader implements GpuReader {
     @FunctionalInterface
     private interface NvmlCall {
         int invoke();
-    }
-
-    /** Holds the logger, so that a reader whose notices go elsewhere never creates it. */
-    private static final class Log {
-        static final Logger LOGGER = LoggerFactory.getLogger(NvmlGpuReader.class);
     }
 }
