@@ -142,7 +142,8 @@ public final class ResourceAttributor<K> {
             throw new IllegalArgumentException("a request must not end before it starts, was [" + startNanos + ", "
                     + endNanos + ")");
         }
-        boolean late = startNanos < finalizedEnd;
+        // A request of no length overlaps nothing, so the time settled before it arrived cost it nothing.
+        boolean late = startNanos < finalizedEnd && endNanos > startNanos;
         if (late) {
             lateRequests++;
         }

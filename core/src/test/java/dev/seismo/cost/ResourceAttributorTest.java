@@ -374,6 +374,18 @@ class ResourceAttributorTest {
     }
 
     @Test
+    void aRequestOfNoLengthInSettledTimeLostNothingAndIsNotLate() {
+        attributor.addMeasurement(Resource.GPU_TIME, 0, S, 1.0);
+        attributor.settle(S);
+        attributor.addRequest("instant", ms(500), ms(500), TokenUsage.NONE);
+
+        Settlement<String> s = attributor.settle(2 * S);
+
+        assertThat(find(s, "instant").late()).isFalse();
+        assertThat(attributor.totals().lateRequests()).isZero();
+    }
+
+    @Test
     void anIntervalAddedAfterItsTimeWasSettledIsCountedAndFinalizedAtTheNextSettlement() {
         attributor.settle(2 * S);
         attributor.addRequest("a", ms(2_500), 3 * S, TokenUsage.NONE);
