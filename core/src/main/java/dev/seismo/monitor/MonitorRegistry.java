@@ -44,6 +44,8 @@ public final class MonitorRegistry implements AutoCloseable {
     private final long latenessNanos;
     private final int maxPendingCalls;
     private volatile ResourceAccounting accounting;
+    /** A monitor registered before the attribution began measures its calls' thread CPU time; guarded by lifecycle. */
+    private boolean perThreadCpuBeforeAttribution;
     private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private volatile MonitorObserver[] observers = new MonitorObserver[0];
@@ -209,11 +211,18 @@ public final class MonitorRegistry implements AutoCloseable {
             if (a == null && prices != null) {
                 a = newAccounting();
                 accounting = a;
+                if (perThreadCpuBeforeAttribution) {
+                    a.perThreadCpuMeasured(); // a monitor registered earlier measures its threads: process CPU holds them
+                }
             }
             monitor = new DefaultModelMonitor(config, callerSchema, prices, a, this);
             monitors.put(key, monitor);
-            if (a != null && config.cpuTime != null && config.cpuTime.isSupported()) {
-                a.perThreadCpuMeasured();
+            if (config.cpuTime != null && config.cpuTime.isSupported()) {
+                if (a != null) {
+                    a.perThreadCpuMeasured();
+                } else {
+                    perThreadCpuBeforeAttribution = true;
+                }
             }
             toNotify = observers;
             if (aggregator == null) {

@@ -424,6 +424,18 @@ class CostWiringTest {
         assertThat(late.schema().find(ModelMonitor.CPU_TIME)).isPresent();
     }
 
+    @Test
+    void aMonitorMeasuringThreadCpuBeforeTheAttributionBeganStillKeepsProcessCpuFromBeingSpread() {
+        assumeThat(ThreadCpuTime.everyCall().isSupported()).isTrue();
+        MonitorRegistry registry = registry(MonitorRegistry.builder().attributionLateness(Duration.ZERO));
+        countWindows("early").cpuTime(ThreadCpuTime.everyCall()).register(registry); // not attributed, but measuring
+        countWindows("priced").costModel(CostModel.builder().perCall(1).build()).register(registry);
+
+        assertThat(registry.accounting().spreadsProcessCpu())
+                .as("process CPU holds the early monitor's measured threads: spreading it would count them twice")
+                .isFalse();
+    }
+
     // ---- #6 layered prices -------------------------------------------------------------------------------------
 
     @Test
