@@ -132,8 +132,9 @@ final class GpuSelection {
         }
         return (unmatched.size() == 1 ? "GPU selector " + unmatched.get(0) + " matches"
                 : "GPU selectors " + String.join(", ", unmatched) + " match")
-                + " no GPU " + source + " sees (" + found.stream().map(GpuSelection::describe)
-                .collect(Collectors.joining(", ")) + "); select GPUs by an index or a full UUID from this list";
+                + " no GPU " + source + " opened (" + found.stream().map(GpuSelection::describe)
+                .collect(Collectors.joining(", ")) + "); select GPUs by an index or a full UUID from this list (a GPU"
+                + " this process may not open is left out of it, and named in the reader's own line)";
     }
 
     /** The selected GPUs among {@code found}, in the order found; all of them without a selection. */

@@ -81,7 +81,8 @@ class GpuProbeTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("GpuProbe: no GPU readings: GPU selector '3'"
-                + " matches no GPU in-memory sees (GPU 0: H200 (UUID: GPU-in-memory-0)); select GPUs by an index or"
-                + " a full UUID from this list" + System.lineSeparator());
+                + " matches no GPU in-memory opened (GPU 0: H200 (UUID: GPU-in-memory-0)); select GPUs by an index or"
+                + " a full UUID from this list (a GPU this process may not open is left out of it, and named in the"
+                + " reader's own line)" + System.lineSeparator());
     }
 }

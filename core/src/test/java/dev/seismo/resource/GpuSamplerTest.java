@@ -315,8 +315,9 @@ class GpuSamplerTest {
             assertThat(sampler.sample()).isFalse();
 
             assertThat(notices).containsExactly("GPU readings unavailable from now on: GPU selectors '3', 'GPU-5e0c'"
-                    + " match no GPU in-memory sees (GPU 0: A100 (UUID: GPU-in-memory-0), GPU 1: H200 (UUID:"
-                    + " GPU-in-memory-1)); select GPUs by an index or a full UUID from this list; resource telemetry"
+                    + " match no GPU in-memory opened (GPU 0: A100 (UUID: GPU-in-memory-0), GPU 1: H200 (UUID:"
+                    + " GPU-in-memory-1)); select GPUs by an index or a full UUID from this list (a GPU this process"
+                    + " may not open is left out of it, and named in the reader's own line); resource telemetry"
                     + " continues without GPU time and energy");
             assertThat(sampler.devices()).isEmpty();
             assertThat(sampler.latest()).isEmpty();
