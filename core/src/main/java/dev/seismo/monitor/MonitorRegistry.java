@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,6 +45,9 @@ public final class MonitorRegistry implements AutoCloseable {
     private final long latenessNanos;
     private final int maxPendingCalls;
     private volatile ResourceAccounting accounting;
+    /** Counted down when the closing steps are done, for a second close() to wait on. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile Thread closingThread;
     /** A monitor registered before the attribution began measures its calls' thread CPU time; guarded by lifecycle. */
     private boolean perThreadCpuBeforeAttribution;
     private final ConcurrentHashMap<Key, DefaultModelMonitor> monitors = new ConcurrentHashMap<>();
@@ -291,7 +295,7 @@ public final class MonitorRegistry implements AutoCloseable {
     /** Asks the aggregation thread to run now rather than at its next interval. Never blocks. */
     void wakeAggregator() {
         Thread t = aggregator;
-        if (t != null) {
+        if (t != null && t != Thread.currentThread()) { // a callback of its own: it drains next anyway
             LockSupport.unpark(t);
         }
     }
@@ -327,28 +331,63 @@ public final class MonitorRegistry implements AutoCloseable {
 
     /**
      * Drains every monitor, settles every call's resources, closes the open windows and stops the aggregation
-     * thread. Idempotent. Called from a listener or observer, it returns at once and closes on a thread of its own
-     * ({@code seismo-registry-close}) once the callback has returned, since the callback is inside the drain or
-     * settlement whose calls the last windows must hold.
+     * thread; returns when that is done (a second call waits for the first). Called from a listener or observer,
+     * it marks the registry closed (no more registrations) and returns at once, and the closing runs on a thread of
+     * its own ({@code seismo-registry-close}, not a daemon) once the callback has returned, since the callback is
+     * inside the drain or settlement whose calls the last windows must hold.
      */
     @Override
     public void close() {
-        if (calledFromACallback()) {
-            // The callback's thread holds locks the closing steps need (a monitor's, the settling's) and is in the
-            // middle of a drain or a settlement whose remaining calls the last windows must hold: close once the
-            // callback has returned, on a thread of its own.
-            Thread closer = new Thread(this::close, "seismo-registry-close");
-            closer.start();
-            return;
-        }
+        boolean fromCallback = calledFromACallback();
+        boolean first;
         Thread t;
         synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
             t = aggregator;
         }
+        if (!first) {
+            if (!fromCallback && Thread.currentThread() != closingThread) { // onRegistryClosed may close again
+                awaitClosed();
+            }
+            return;
+        }
+        if (fromCallback) {
+            // The callback's thread holds locks the closing steps need (a monitor's, the settling's) and is in the
+            // middle of a drain or a settlement whose remaining calls the last windows must hold.
+            Thread closer = new Thread(() -> {
+                try {
+                    finishClosing(t);
+                } catch (RuntimeException e) {
+                    log.error("Closing the registry from a listener or observer failed", e);
+                }
+            }, "seismo-registry-close");
+            closer.setDaemon(false);
+            closer.start();
+            return;
+        }
+        finishClosing(t);
+    }
+
+    /** Waits for the closing under way (a callback's, on its own thread) to finish. */
+    private void awaitClosed() {
+        try {
+            closing.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void finishClosing(Thread t) {
+        closingThread = Thread.currentThread();
+        try {
+            closeSteps(t);
+        } finally {
+            closing.countDown();
+        }
+    }
+
+    private void closeSteps(Thread t) {
         if (t != null) {
             LockSupport.unpark(t);
             try {

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -317,7 +318,7 @@ class CostWiringTest {
         user.start();
         user.join(Duration.ofSeconds(30).toMillis());
         cycle.join(Duration.ofSeconds(5).toMillis());
-        awaitClosing();
+        registry.close(); // returns once the close the listener started is done
 
         assertThat(user.isAlive() || cycle.isAlive()).as("deadlocked").isFalse();
         assertThat(closer.snapshot().closed()).extracting(w -> total(w.profile().numeric(ModelMonitor.COST)))
@@ -585,7 +586,7 @@ class CostWiringTest {
             monitor.record(monitor.newInference().latency(1_000));
         }
         monitor.flush();
-        awaitClosing();
+        registry.close(); // returns once the close the listener started is done
 
         List<Window> windows = monitor.snapshot().closed();
         assertThat(windows).extracting(w -> w.calls().calls()).containsExactly(2L, 2L, 1L);
@@ -641,13 +642,49 @@ class CostWiringTest {
         assertThat(registry.attribution().orElseThrow().failures()).isOne();
     }
 
-    /** Waits for a close() called from a callback, which runs on a thread of its own. */
-    private static void awaitClosing() throws InterruptedException {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("seismo-registry-close")) {
-                t.join(Duration.ofSeconds(30).toMillis());
+    @Test
+    void closeFromAListenerMarksTheRegistryClosedAtOnceAndALaterCloseWaitsForItToFinish() throws Exception {
+        MonitorRegistry registry = registry(MonitorRegistry.builder());
+        AtomicBoolean closedInside = new AtomicBoolean();
+        AtomicBoolean registryClosedHeard = new AtomicBoolean();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch listenerClosed = new CountDownLatch(1);
+        registry.addObserver(new MonitorObserver() {
+            @Override
+            public void onRegistryClosed() {
+                registryClosedHeard.set(true);
             }
-        }
+        });
+        ModelMonitor monitor = ModelMonitor.builder("m").noWindowDuration().windowMaxRecords(1)
+                .listener((m, w) -> {
+                    if (!registry.isClosed()) {
+                        registry.close();
+                        closedInside.set(registry.isClosed());
+                        listenerClosed.countDown();
+                        awaitQuietly(release); // keeps the monitor's lock: the closing waits for this callback
+                    }
+                }).register(registry);
+        monitor.record(monitor.newInference().latency(1_000));
+        monitor.record(monitor.newInference().latency(1_000)); // closes the first window in the drain
+        Thread user = new Thread(monitor::flush, "user");
+        user.start();
+        AtomicBoolean heardWhenSecondCloseReturned = new AtomicBoolean();
+        Thread owner = new Thread(() -> {
+            registry.close(); // as a try-with-resources would, while the listener's close is still under way
+            heardWhenSecondCloseReturned.set(registryClosedHeard.get());
+        }, "owner");
+        assertThat(listenerClosed.await(30, TimeUnit.SECONDS)).isTrue();
+        owner.start();
+        release.countDown();
+        owner.join(Duration.ofSeconds(30).toMillis());
+        user.join(Duration.ofSeconds(30).toMillis());
+
+        assertThat(closedInside).isTrue();
+        assertThat(heardWhenSecondCloseReturned).as("the second close() returned only once closing was done")
+                .isTrue();
+        assertThatThrownBy(() -> ModelMonitor.builder("late").register(registry))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(monitor.snapshot().closed()).extracting(w -> w.calls().calls()).containsExactly(1L, 1L);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
