@@ -217,7 +217,7 @@ public final class CostModel {
         private Builder() {
         }
 
-        /** The ISO 4217 code of every amount, in upper case (default USD); not XXX, which means no currency. */
+        /** The ISO 4217 code of every amount, in upper case (default USD); not {@link Cost#NO_CURRENCY}. */
         public Builder currency(String code) {
             Objects.requireNonNull(code, "currency");
             boolean known;
@@ -230,9 +230,9 @@ public final class CostModel {
                 throw new IllegalArgumentException("currency must be an ISO 4217 code in upper case, such as USD or"
                         + " EUR, was '" + code + "'");
             }
-            if (code.equals("XXX")) { // a real ISO code, and Java knows it, but it says the amounts are no money
+            if (code.equals(Cost.NO_CURRENCY)) { // a real ISO code, and Java knows it, but it says "no money"
                 throw new IllegalArgumentException("currency must be the currency the prices are in, such as USD or"
-                        + " EUR, was 'XXX' (ISO 4217's code for no currency)");
+                        + " EUR, was '" + code + "' (ISO 4217's code for no currency)");
             }
             this.currency = code;
             return this;

@@ -49,8 +49,6 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     /** Memory the record buffer may take, whatever the schema's width. */
     private static final long BUFFER_BYTES = 2L << 20;
     private static final int MAX_UNKNOWN_NAME_SAMPLES = 16;
-    /** What exporters hear as the cost of a call of a monitor without prices: nothing to add, in no currency. */
-    private static final Cost UNPRICED = new Cost("XXX", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     /** What exporters hear of resources that were not attributed or not measured: nothing (they skip NaN). */
     private static final ResourceUsage NOT_ATTRIBUTED = new ResourceUsage(Double.NaN, Double.NaN, Double.NaN,
             Double.NaN);
@@ -571,7 +569,7 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 if (costIndex >= 0) {
                     observer.onCost(this, exported, call.cost(), call.emissionsGrams());
                 } else {
-                    observer.onCost(this, exported, UNPRICED, Double.NaN);
+                    observer.onCost(this, exported, Cost.UNPRICED, Double.NaN);
                 }
             } catch (Exception e) {
                 observerFailed(observer, e);

@@ -53,7 +53,7 @@ public interface MonitorObserver {
      *                       so that their sum estimates all the calls', and are {@code NaN} for calls not measured
      *                       while process CPU time is not spread
      * @param cost           its cost in the monitor's currency, by component; for a monitor without prices (which
-     *                       still takes its share of the resources), {@code NaN} parts in currency {@code XXX}
+     *                       still takes its share of the resources), {@link Cost#UNPRICED}
      * @param emissionsGrams its emissions, gCO2e; {@code NaN} for a monitor without prices
      */
     default void onCost(ModelMonitor monitor, ResourceUsage resources, Cost cost, double emissionsGrams) {

@@ -128,8 +128,7 @@ class SeismoMetricsTest {
         ModelMonitor monitor = ModelMonitor.builder("free").register(traffic.registry);
         MeterBinding binding = SeismoMetrics.of(traffic.registry).binding(meters);
 
-        binding.onCost(monitor, new ResourceUsage(2, 0.5, 0.25, 100),
-                new Cost("XXX", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), Double.NaN);
+        binding.onCost(monitor, new ResourceUsage(2, 0.5, 0.25, 100), Cost.UNPRICED, Double.NaN);
 
         assertThat(meters.get("model.inference.gpu.time").tag("model.name", "free").counter().count())
                 .isEqualTo(0.25);

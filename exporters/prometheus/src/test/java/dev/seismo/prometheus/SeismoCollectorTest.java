@@ -200,8 +200,7 @@ class SeismoCollectorTest {
         MonitorObserver observer = bind().observer();
         ModelMonitor free = ModelMonitor.builder("free").register(scenario.registry);
 
-        observer.onCost(free, new ResourceUsage(1, 0.5, 0.25, 90),
-                new Cost("XXX", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), Double.NaN);
+        observer.onCost(free, new ResourceUsage(1, 0.5, 0.25, 90), Cost.UNPRICED, Double.NaN);
 
         Exposition e = Exposition.scrape(prometheus);
         assertThat(e.value("model_inference_gpu_time_seconds_total", "model_name", "free")).isEqualTo(0.25);
