@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,8 @@ class ConcurrentScrapeTest {
 
     private static final int WRITERS = 4;
     private static final int CALLS_PER_WRITER = 25_000;
+    /** Each writer waits for one more scrape every this many calls, so the load spans several windows. */
+    private static final int CALLS_PER_SCRAPE = 5_000;
 
     private final Traffic traffic = new Traffic(Duration.ofMillis(1));
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -43,6 +46,7 @@ class ConcurrentScrapeTest {
         traffic.closeWindow(monitor, 0, 0, 0);
         long warmUp = Traffic.CALLS_PER_WINDOW;
         CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger scrapes = new AtomicInteger();
         List<Future<?>> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             writers.add(threads.submit(() -> {
@@ -56,6 +60,10 @@ class ConcurrentScrapeTest {
                         // Bursts with pauses spread the load over many windows rather than one.
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                     }
+                    // However slow the machine, the load outlasts several scrapes, each moving the clock a window.
+                    while (scrapes.get() < i / CALLS_PER_SCRAPE) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    }
                 }
                 return null;
             }));
@@ -67,6 +75,9 @@ class ConcurrentScrapeTest {
             seen.add(sum(prometheus.scrape(), "model_inference_calls_total{"));
             // The clock moves a window per scrape: windows close, and drift gauges swap, while scrapes read them.
             traffic.clock.advance(Traffic.WINDOW);
+            // Let the aggregator close the window the clock just ended before the writers move on.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            scrapes.incrementAndGet();
         }
         for (Future<?> writer : writers) {
             writer.get(10, TimeUnit.SECONDS);
