@@ -1,5 +1,6 @@
 package dev.seismo.drift;
 
+import dev.seismo.privacy.Protection;
 import dev.seismo.profile.CategoricalProfile;
 import dev.seismo.profile.FeatureProfile;
 import dev.seismo.profile.ItemCount;
@@ -54,6 +55,7 @@ final class Comparison {
     final int distinct;
     final long referenceCount;
     final long currentCount;
+    private final boolean valuesKept;
     private final Map<String, Double> statistics;
     final List<String> unseen;
     /** The p-value of the calibrated policy's test, with reference sampling and sketch noise in its null. */
@@ -68,6 +70,7 @@ final class Comparison {
         this.distinct = b.distinct;
         this.referenceCount = b.referenceCount;
         this.currentCount = b.currentCount;
+        this.valuesKept = b.valuesKept;
         this.statistics = Collections.unmodifiableMap(b.statistics);
         this.unseen = List.copyOf(b.unseen);
         this.calibratedPValue = b.calibratedPValue;
@@ -75,9 +78,9 @@ final class Comparison {
         this.chi2PValue = b.chi2P;
     }
 
-    /** Whether both sides have valid values, without which there is nothing to compare. */
+    /** Whether both sides have valid values, and keep them, without which there is nothing to compare. */
     boolean comparable() {
-        return referenceCount > 0 && currentCount > 0;
+        return valuesKept && referenceCount > 0 && currentCount > 0;
     }
 
     /** The statistics, in report order; empty when not {@link #comparable()}. */
@@ -361,6 +364,8 @@ final class Comparison {
 
     private static Comparison categorical(CategoricalProfile ref, CategoricalProfile cur) {
         Builder b = new Builder(false, ref.count(), cur.count());
+        // A counts-only feature keeps no values: there is no distribution to compare, only its missing ratio.
+        b.valuesKept = ref.feature().protection() != Protection.COUNTS_ONLY;
         if (!b.comparable()) {
             return b.build();
         }
@@ -438,8 +443,10 @@ final class Comparison {
             this.currentCount = currentCount;
         }
 
+        boolean valuesKept = true;
+
         boolean comparable() {
-            return referenceCount > 0 && currentCount > 0;
+            return valuesKept && referenceCount > 0 && currentCount > 0;
         }
 
         /**

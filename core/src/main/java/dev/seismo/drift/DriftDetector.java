@@ -71,12 +71,14 @@ public final class DriftDetector {
     /**
      * The drift of {@code current} against {@code reference}, for each feature the two profiles share.
      *
-     * @throws IllegalArgumentException if a shared feature has another type in the other profile, or a feature's
-     *     method does not apply to its type
+     * @throws IllegalArgumentException if a shared feature has another type or protection in the other profile, the
+     *     profiles were hashed under different keys ({@link Profile#requireSameProtection}), or a feature's method
+     *     does not apply to its type
      */
     public DriftReport compare(Profile reference, Profile current) {
         Objects.requireNonNull(reference, "reference");
         Objects.requireNonNull(current, "current");
+        reference.requireSameProtection(current);
         List<Decision> decisions = new ArrayList<>();
         List<String> unmatched = new ArrayList<>();
         for (Map.Entry<String, FeatureProfile> e : reference.features().entrySet()) {

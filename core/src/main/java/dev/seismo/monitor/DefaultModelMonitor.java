@@ -9,6 +9,7 @@ import dev.seismo.cost.CostModel;
 import dev.seismo.cost.RequestAttribution;
 import dev.seismo.cost.ResourceUsage;
 import dev.seismo.cost.TokenUsage;
+import dev.seismo.privacy.HashKey;
 import dev.seismo.profile.CallStats;
 import dev.seismo.profile.NumericProfile;
 import dev.seismo.profile.Profile;
@@ -107,9 +108,10 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
      * @param callerSchema the caller's signals; the resource signals are added here
      * @param costModel    the prices of this monitor's calls, layered on the registry's; null if unpriced
      * @param accounting   the registry's resource attribution, which this monitor joins; null if none
+     * @param hashKey      the key protected features are hashed with; null if none is protected
      */
     DefaultModelMonitor(ModelMonitor.Builder config, Schema callerSchema, CostModel costModel,
-                        ResourceAccounting accounting, MonitorRegistry registry) {
+                        ResourceAccounting accounting, MonitorRegistry registry, HashKey hashKey) {
         this.name = config.name;
         this.version = config.version;
         this.schema = withResourceSignals(callerSchema, costModel != null,
@@ -138,7 +140,18 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         this.valuesPerRecord = numeric + categorical;
         this.buffer = new RecordBuffer(stripes(), capacityPerStripe(numeric, categorical), numeric, categorical,
                 config.featureSampling, accounting != null || cpuTime != null, registry::wakeAggregator);
-        this.features = new ProfileAccumulator(schema, config.profileOptions);
+        // Protected values are hashed by the accumulator, on the aggregation thread: a recording thread only copies
+        // a reference into its slot (an HMAC costs about a microsecond).
+        this.features = new ProfileAccumulator(schema, config.profileOptions, hashKey);
+        if (config.reference != null) {
+            try {
+                config.reference.requireSameProtection(features.toProfile(new ProfileMetadata(name, version,
+                        Instant.EPOCH, Instant.EPOCH), null));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the reference profile of model '" + name + "' cannot be compared"
+                        + " with its windows: " + e.getMessage(), e);
+            }
+        }
         this.scopes = ThreadLocal.withInitial(() -> new Inference(this, true));
         this.windowStartMillis = alignedStart(clock.currentTimeMillis());
     }

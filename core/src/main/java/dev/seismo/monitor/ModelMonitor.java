@@ -4,6 +4,8 @@ import dev.seismo.cost.CostBudget;
 import dev.seismo.cost.CostModel;
 import dev.seismo.drift.DriftConfig;
 import dev.seismo.profile.Profile;
+import dev.seismo.privacy.HashKey;
+import dev.seismo.privacy.Protection;
 import dev.seismo.profile.ProfileOptions;
 import dev.seismo.resource.ThreadCpuTime;
 import dev.seismo.schema.Feature;
@@ -11,6 +13,7 @@ import dev.seismo.schema.Schema;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -125,6 +128,8 @@ public interface ModelMonitor {
         CostModel costModel;
         ThreadCpuTime cpuTime;
         CostBudget budget;
+        final Map<String, Protection> protection = new LinkedHashMap<>();
+        HashKey hashKey;
 
         Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -155,6 +160,15 @@ public interface ModelMonitor {
             return feature(Schema.builder().categoricalInput(name));
         }
 
+        /**
+         * Declares a categorical input feature whose values may be personal data: {@link Protection#HASHED} (a keyed
+         * hash replaces each value before any sketch sees it) or {@link Protection#COUNTS_ONLY} (no value kept).
+         * Either needs a hash key: {@link #hashKey}, the registry's, or {@value HashKey#ENVIRONMENT_VARIABLE}.
+         */
+        public Builder categoricalFeature(String name, Protection protection) {
+            return feature(Schema.builder().categoricalInput(name, protection));
+        }
+
         /** Declares a numeric output, such as a score: profiled like a feature, for prediction drift. */
         public Builder numericOutput(String name) {
             return feature(Schema.builder().numericOutput(name));
@@ -163,6 +177,31 @@ public interface ModelMonitor {
         /** Declares a categorical output, such as a class label. */
         public Builder categoricalOutput(String name) {
             return feature(Schema.builder().categoricalOutput(name));
+        }
+
+        /** Declares a categorical output whose values are protected, as {@link #categoricalFeature(String, Protection)}. */
+        public Builder categoricalOutput(String name, Protection protection) {
+            return feature(Schema.builder().categoricalOutput(name, protection));
+        }
+
+        /**
+         * Sets the protection of a categorical signal declared by name here or in {@link #schema(Schema)}, replacing
+         * the one declared: configuration by name ({@code seismo.models.<model>.features.<name>.protection}).
+         * {@link #register} fails if the schema has no categorical signal of that name.
+         */
+        public Builder protection(String feature, Protection protection) {
+            Objects.requireNonNull(feature, "feature");
+            this.protection.put(feature, Objects.requireNonNull(protection, "protection"));
+            return this;
+        }
+
+        /**
+         * The key this monitor's protected features are hashed with, instead of the registry's
+         * ({@link MonitorRegistry.Builder#hashKey}) or, without one, {@value HashKey#ENVIRONMENT_VARIABLE}.
+         */
+        public Builder hashKey(HashKey key) {
+            this.hashKey = Objects.requireNonNull(key, "key");
+            return this;
         }
 
         /** Declares every signal at once, instead of one by one. */
@@ -324,7 +363,9 @@ public interface ModelMonitor {
          *
          * @throws IllegalStateException if the registry already holds this model name and version, or is closed; if
          *                               the cost model does not layer on the registry's ({@link #costModel}); if
-         *                               the budget is another monitor's
+         *                               the budget is another monitor's; if a protection names no categorical
+         *                               signal, or protected signals have no hash key; if the reference's
+         *                               protections or key differ from this monitor's
          */
         public ModelMonitor register(MonitorRegistry registry) {
             Objects.requireNonNull(registry, "registry");
@@ -340,7 +381,36 @@ public interface ModelMonitor {
                 throw new IllegalStateException("a budget needs a cost model: set costModel(..) here or on the"
                         + " registry");
             }
-            return registry.register(this, schema != null ? schema : Schema.of(features), prices);
+            Schema declared = protect(schema != null ? schema : Schema.of(features));
+            HashKey key = null;
+            if (declared.hasProtectedFeatures()) {
+                key = hashKey != null ? hashKey : registry.hashKey()
+                        .or(HashKey::fromEnvironment)
+                        .orElseThrow(() -> new IllegalStateException("model '" + name + "' protects "
+                                + declared.categorical().stream().filter(f -> f.protection().needsKey())
+                                        .map(Feature::name).toList()
+                                + ", which needs a hash key: set hashKey(..) here or on the registry, or the"
+                                + " environment variable " + HashKey.ENVIRONMENT_VARIABLE));
+            }
+            return registry.register(this, declared, prices, key);
+        }
+
+        private Schema protect(Schema declared) {
+            if (protection.isEmpty()) {
+                return declared;
+            }
+            List<Feature> signals = new ArrayList<>(declared.features());
+            for (Map.Entry<String, Protection> p : protection.entrySet()) {
+                int i = declared.categoricalIndex(p.getKey());
+                if (i < 0) {
+                    throw new IllegalStateException("protection is set for '" + p.getKey() + "', which is not a"
+                            + " categorical signal of model '" + name + "'; its categorical signals are "
+                            + declared.categorical().stream().map(Feature::name).toList());
+                }
+                Feature f = declared.categorical().get(i);
+                signals.set(signals.indexOf(f), f.withProtection(p.getValue()));
+            }
+            return Schema.of(signals);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.seismo.monitor;
 
 import dev.seismo.cost.CostModel;
 import dev.seismo.cost.ResourceAttributor;
+import dev.seismo.privacy.HashKey;
 import dev.seismo.resource.GpuSampler;
 import dev.seismo.schema.Schema;
 import dev.seismo.time.Clock;
@@ -44,6 +45,7 @@ public final class MonitorRegistry implements AutoCloseable {
     private final CostModel costModel;
     private final long latenessNanos;
     private final int maxPendingCalls;
+    private final HashKey hashKey;
     private volatile ResourceAccounting accounting;
     /** Counted down when the closing steps are done, for a second close() to wait on. */
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -63,6 +65,7 @@ public final class MonitorRegistry implements AutoCloseable {
         this.costModel = builder.costModel;
         this.latenessNanos = builder.lateness().toNanos();
         this.maxPendingCalls = builder.maxPendingCalls;
+        this.hashKey = builder.hashKey;
         // With prices or GPU readings every monitor joins the attribution from the start, so none rides free on
         // the resources the others are charged for.
         if (costModel != null || gpu != null) {
@@ -170,6 +173,11 @@ public final class MonitorRegistry implements AutoCloseable {
                 .build();
     }
 
+    /** The hash key set on the registry, if any: monitors without their own hash their protected features with it. */
+    Optional<HashKey> hashKey() {
+        return Optional.ofNullable(hashKey);
+    }
+
     /** The registered monitors, in no particular order. */
     public List<ModelMonitor> monitors() {
         return List.copyOf(new ArrayList<>(monitors.values()));
@@ -189,7 +197,7 @@ public final class MonitorRegistry implements AutoCloseable {
      * Builds and registers a monitor. Under the lifecycle lock, so whether the registry attributes resources cannot
      * change meanwhile, and a registration that fails changes nothing.
      */
-    ModelMonitor register(ModelMonitor.Builder config, Schema callerSchema, CostModel prices) {
+    ModelMonitor register(ModelMonitor.Builder config, Schema callerSchema, CostModel prices, HashKey hashKey) {
         MonitorObserver[] toNotify;
         DefaultModelMonitor monitor;
         synchronized (lifecycle) {
@@ -219,7 +227,7 @@ public final class MonitorRegistry implements AutoCloseable {
                     a.perThreadCpuMeasured(); // a monitor registered earlier measures its threads: process CPU holds them
                 }
             }
-            monitor = new DefaultModelMonitor(config, callerSchema, prices, a, this);
+            monitor = new DefaultModelMonitor(config, callerSchema, prices, a, this, hashKey);
             monitors.put(key, monitor);
             if (config.cpuTime != null && config.cpuTime.isSupported()) {
                 if (a != null) {
@@ -460,8 +468,20 @@ public final class MonitorRegistry implements AutoCloseable {
         private CostModel costModel;
         private Duration attributionLateness;
         private int maxPendingCalls = ResourceAttributor.DEFAULT_MAX_PENDING_REQUESTS;
+        private HashKey hashKey;
 
         private Builder() {
+        }
+
+        /**
+         * The key every monitor's protected features ({@code Protection.HASHED}, {@code COUNTS_ONLY}) are hashed
+         * with, unless the monitor sets its own ({@code seismo.hash-key}). Without one, monitors that protect a
+         * feature read {@value HashKey#ENVIRONMENT_VARIABLE}. The key never leaves the process: profiles hold its
+         * fingerprint.
+         */
+        public Builder hashKey(HashKey key) {
+            this.hashKey = Objects.requireNonNull(key, "key");
+            return this;
         }
 
         /** The clock for latency and windows (default the system clock); tests pass a {@code ManualClock}. */

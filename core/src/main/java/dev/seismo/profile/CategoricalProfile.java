@@ -1,5 +1,6 @@
 package dev.seismo.profile;
 
+import dev.seismo.privacy.Protection;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.FeatureType;
 import java.util.Arrays;
@@ -79,7 +80,12 @@ public final class CategoricalProfile implements FeatureProfile {
                     + truncated);
         }
         ItemsSketch<String> items = heapifyItems(itemsBytes);
-        if (items.getStreamLength() != count) {
+        if (feature.protection() == Protection.COUNTS_ONLY) {
+            if (!items.isEmpty()) {
+                throw new IllegalArgumentException("the feature is COUNTS_ONLY but its frequent-items sketch holds "
+                        + items.getStreamLength() + " values");
+            }
+        } else if (items.getStreamLength() != count) {
             throw new IllegalArgumentException("the frequent-items sketch holds " + items.getStreamLength()
                     + " values but count is " + count);
         }
@@ -131,6 +137,7 @@ public final class CategoricalProfile implements FeatureProfile {
     /**
      * The categories that may be frequent, most frequent first (ties by value): every category whose true count
      * can exceed the sketch's maximum error, so none is left out. While {@link #countsExact()}, every category.
+     * Empty for a {@link Protection#COUNTS_ONLY} feature, which keeps no value.
      */
     public List<ItemCount> frequentItems() {
         return frequentItems;

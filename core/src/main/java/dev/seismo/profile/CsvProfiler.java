@@ -1,5 +1,7 @@
 package dev.seismo.profile;
 
+import dev.seismo.privacy.HashKey;
+import dev.seismo.privacy.Protection;
 import dev.seismo.schema.FeatureType;
 import dev.seismo.schema.Schema;
 import java.io.IOException;
@@ -12,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -48,8 +52,12 @@ public final class CsvProfiler {
     private final String model;
     private final String version;
     private final ProfileOptions options;
+    private final Map<String, Protection> protection;
+    private final HashKey hashKey;
 
     private CsvProfiler(Builder b) {
+        this.protection = Map.copyOf(b.protection);
+        this.hashKey = b.hashKey;
         this.categorical = Set.copyOf(b.categorical);
         this.numeric = Set.copyOf(b.numeric);
         this.schemaTypes = Map.copyOf(b.schemaTypes);
@@ -109,7 +117,7 @@ public final class CsvProfiler {
 
     /** The type a column is set to, or null when it is to be inferred. */
     private FeatureType typeOf(String column) {
-        if (categorical.contains(column)) {
+        if (categorical.contains(column) || protection.containsKey(column)) {
             return FeatureType.CATEGORICAL;
         }
         if (numeric.contains(column)) {
@@ -137,6 +145,10 @@ public final class CsvProfiler {
         }
         for (String name : numeric) {
             checkKnown(name, "numeric", names, header, source);
+        }
+        for (Map.Entry<String, Protection> p : protection.entrySet()) {
+            checkKnown(p.getKey(), p.getValue().name().toLowerCase(Locale.ROOT).replace('_', ' '), names, header,
+                    source);
         }
     }
 
@@ -177,8 +189,10 @@ public final class CsvProfiler {
                     numericSide[i] = new ProfileAccumulator(Schema.builder().numericInput(header[i]).build(), options);
                 }
                 if (type != FeatureType.NUMERIC) {
+                    Protection p = protection.getOrDefault(header[i], Protection.NONE);
                     categoricalSide[i] = new ProfileAccumulator(
-                            Schema.builder().categoricalInput(header[i]).build(), options);
+                            Schema.builder().categoricalInput(header[i], p).build(), options,
+                            p == Protection.NONE ? null : hashKey);
                 }
             }
         }
@@ -291,8 +305,33 @@ public final class CsvProfiler {
         private String model;
         private String version;
         private ProfileOptions options = ProfileOptions.reference();
+        private final Map<String, Protection> protection = new LinkedHashMap<>();
+        private HashKey hashKey;
 
         private Builder() {
+        }
+
+        /**
+         * Protects these columns' values ({@link Protection#HASHED} or {@link Protection#COUNTS_ONLY}), which makes
+         * them categorical; {@link #hashKey(HashKey)} is then required. {@link Protection#NONE} undoes it.
+         */
+        public Builder protect(Collection<String> columns, Protection protection) {
+            Objects.requireNonNull(protection, "protection");
+            for (String c : columns) {
+                Objects.requireNonNull(c, "column");
+                if (protection == Protection.NONE) {
+                    this.protection.remove(c);
+                } else {
+                    this.protection.put(c, protection);
+                }
+            }
+            return this;
+        }
+
+        /** The key protected columns are hashed with. */
+        public Builder hashKey(HashKey key) {
+            this.hashKey = Objects.requireNonNull(key, "key");
+            return this;
         }
 
         /** Profiles these columns as categorical whatever their values; adds to the columns already set. */
@@ -313,11 +352,14 @@ public final class CsvProfiler {
         /**
          * Profiles the columns this schema declares with the schema's types, as when profiling current data to
          * compare with a reference profile: like is compared with like even if, say, a numeric column now holds a
-         * stray word (counted invalid). Columns the file lacks are not an error; {@link #categorical} and
-         * {@link #numeric} take precedence.
+         * stray word (counted invalid). Protected columns stay protected (the same {@link #hashKey} is needed).
+         * Columns the file lacks are not an error; {@link #categorical}, {@link #numeric} and {@link #protect} take
+         * precedence.
          */
         public Builder typesFrom(Schema schema) {
             schema.features().forEach(f -> schemaTypes.put(f.name(), f.type()));
+            schema.categorical().stream().filter(f -> f.protection() != Protection.NONE)
+                    .forEach(f -> protection.putIfAbsent(f.name(), f.protection()));
             return this;
         }
 
@@ -349,12 +391,26 @@ public final class CsvProfiler {
             return this;
         }
 
-        /** The profiler; fails if a column is set both categorical and numeric. */
+        /**
+         * The profiler; fails if a column is set both categorical and numeric, a protected column numeric, or a
+         * column is protected without a hash key.
+         */
         public CsvProfiler build() {
             for (String column : categorical) {
                 if (numeric.contains(column)) {
                     throw new IllegalArgumentException("column '" + column
                             + "' is set both categorical and numeric; choose one");
+                }
+            }
+            for (Map.Entry<String, Protection> p : protection.entrySet()) {
+                if (numeric.contains(p.getKey())) {
+                    throw new IllegalArgumentException("column '" + p.getKey() + "' is set numeric and "
+                            + p.getValue() + "; a protected column is categorical: choose one");
+                }
+                if (hashKey == null) {
+                    throw new IllegalArgumentException("column '" + p.getKey() + "' is " + p.getValue()
+                            + ", which needs a hash key: set " + HashKey.ENVIRONMENT_VARIABLE
+                            + " (or pass HashKey.of(secret) to hashKey(..))");
                 }
             }
             return new CsvProfiler(this);

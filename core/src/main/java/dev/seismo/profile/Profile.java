@@ -1,5 +1,7 @@
 package dev.seismo.profile;
 
+import dev.seismo.privacy.HashKey;
+import dev.seismo.privacy.Protection;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.FeatureType;
 import dev.seismo.schema.Schema;
@@ -26,10 +28,26 @@ public final class Profile {
     private final Schema schema;
     private final Map<String, FeatureProfile> features;
     private final CallStats callStats;
+    private final String hashKeyFingerprint;
 
-    /** The features must be those of the schema, in its order. */
+    /** The features must be those of the schema, in its order; none may be protected. */
     Profile(ProfileMetadata metadata, ProfileOptions options, Schema schema, List<FeatureProfile> features,
             CallStats callStats) {
+        this(metadata, options, schema, features, callStats, null);
+    }
+
+    /**
+     * The features must be those of the schema, in its order; {@code hashKeyFingerprint} is that of the key its
+     * protected features were hashed with, and null if and only if it has none.
+     */
+    Profile(ProfileMetadata metadata, ProfileOptions options, Schema schema, List<FeatureProfile> features,
+            CallStats callStats, String hashKeyFingerprint) {
+        if (schema.hasProtectedFeatures() != (hashKeyFingerprint != null)) {
+            throw new IllegalArgumentException(hashKeyFingerprint == null
+                    ? "a profile with protected features needs the fingerprint of the key they were hashed with"
+                    : "a profile without protected features has no hash key fingerprint");
+        }
+        this.hashKeyFingerprint = hashKeyFingerprint;
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.options = Objects.requireNonNull(options, "options");
         this.schema = Objects.requireNonNull(schema, "schema");
@@ -116,6 +134,44 @@ public final class Profile {
         return f;
     }
 
+    /**
+     * The {@link HashKey#fingerprint()} of the key this profile's protected features were hashed with; empty when
+     * it has none. The key itself is never in a profile.
+     */
+    public Optional<String> hashKeyFingerprint() {
+        return Optional.ofNullable(hashKeyFingerprint);
+    }
+
+    /**
+     * Checks that this profile's values and the other's can be compared or merged: every feature the two share has
+     * the same {@link Protection} in both, and if one of them is protected both were hashed under the same key.
+     * Hashes under different keys never match, so comparing them would report every value as new: fake drift.
+     *
+     * @throws IllegalArgumentException naming the feature and what differs, if they cannot
+     */
+    public void requireSameProtection(Profile other) {
+        boolean sharedProtected = false;
+        for (FeatureProfile f : features.values()) {
+            FeatureProfile o = other.features.get(f.name());
+            if (o == null) {
+                continue;
+            }
+            Protection mine = f.feature().protection();
+            Protection theirs = o.feature().protection();
+            if (mine != theirs) {
+                throw new IllegalArgumentException("feature '" + f.name() + "' is " + mine + " in one profile but "
+                        + theirs + " in the other; values compare only under one protection: profile both with the"
+                        + " same protection (and hash key)");
+            }
+            sharedProtected |= mine.needsKey();
+        }
+        if (sharedProtected && !hashKeyFingerprint.equals(other.hashKeyFingerprint)) {
+            throw new IllegalArgumentException("the profiles' protected features were hashed under different keys ("
+                    + hashKeyFingerprint + " and " + other.hashKeyFingerprint + "); hashes compare only under one"
+                    + " key: profile both with the same " + HashKey.ENVIRONMENT_VARIABLE);
+        }
+    }
+
     /** The period's call stats, if they were recorded. */
     public Optional<CallStats> callStats() {
         return Optional.ofNullable(callStats);
@@ -143,7 +199,12 @@ public final class Profile {
                 schema.add(f.feature());
             }
         }
-        return kept.size() == features.size() ? this : new Profile(metadata, options, schema.build(), kept, callStats);
+        if (kept.size() == features.size()) {
+            return this;
+        }
+        Schema selected = schema.build();
+        return new Profile(metadata, options, selected, kept, callStats,
+                selected.hasProtectedFeatures() ? hashKeyFingerprint : null);
     }
 
     /**
@@ -152,8 +213,8 @@ public final class Profile {
      * where both are set. The result is the same whichever profile merges into which, up to the sketches' error
      * and the order of features.
      *
-     * @throws IllegalArgumentException if a feature has another type or role in the other profile, or the models
-     *     or versions differ
+     * @throws IllegalArgumentException if a feature has another type, role or protection in the other profile, the
+     *     profiles were hashed under different keys ({@link #requireSameProtection}), or the models or versions differ
      */
     public Profile merge(Profile other) {
         return mergeAll(List.of(this, other));
@@ -175,10 +236,17 @@ public final class Profile {
         ProfileMetadata metadata = first.metadata;
         ProfileOptions options = first.options;
         CallStats calls = first.callStats;
+        String fingerprint = first.hashKeyFingerprint;
         Map<String, List<FeatureProfile>> byName = new LinkedHashMap<>();
         for (int i = 0; i < profiles.size(); i++) {
             Profile p = profiles.get(i);
             if (i > 0) {
+                if (fingerprint != null && p.hashKeyFingerprint != null && !fingerprint.equals(p.hashKeyFingerprint)) {
+                    throw new IllegalArgumentException("cannot merge profiles hashed under different keys ("
+                            + fingerprint + " and " + p.hashKeyFingerprint + "); profile them all with the same "
+                            + HashKey.ENVIRONMENT_VARIABLE);
+                }
+                fingerprint = fingerprint != null ? fingerprint : p.hashKeyFingerprint;
                 metadata = metadata.merge(p.metadata);
                 options = options.min(p.options);
                 calls = calls == null ? p.callStats : p.callStats == null ? calls : calls.merge(p.callStats);
@@ -186,6 +254,12 @@ public final class Profile {
             for (FeatureProfile f : p.features.values()) {
                 List<FeatureProfile> same = byName.computeIfAbsent(f.name(), n -> new ArrayList<>());
                 if (!same.isEmpty()) {
+                    Protection before = same.get(0).feature().protection();
+                    if (before != f.feature().protection()) {
+                        throw new IllegalArgumentException("cannot merge profiles in which feature '" + f.name()
+                                + "' is " + before + " and " + f.feature().protection() + "; profile them all with"
+                                + " the same protection");
+                    }
                     Sketches.checkSameFeature(same.get(0), f);
                 }
                 same.add(f);
@@ -198,7 +272,7 @@ public final class Profile {
             schema.add(f.feature());
             merged.add(f);
         }
-        return new Profile(metadata, options, Schema.of(schema), merged, calls);
+        return new Profile(metadata, options, Schema.of(schema), merged, calls, fingerprint);
     }
 
     @SuppressWarnings("unchecked")

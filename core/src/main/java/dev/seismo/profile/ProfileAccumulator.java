@@ -1,5 +1,8 @@
 package dev.seismo.profile;
 
+import dev.seismo.privacy.HashKey;
+import dev.seismo.privacy.Protection;
+import dev.seismo.privacy.ValueHasher;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.Schema;
 import java.util.ArrayList;
@@ -55,11 +58,39 @@ public final class ProfileAccumulator {
     private final long[] catTruncated;
     private final List<ItemsSketch<String>> items;
     private final HllSketch[] hll;
+    private final Protection[] catProtection;
+    /** Hashes protected categories where they enter; null when the schema protects none. */
+    private final ValueHasher hasher;
+    private final String keyFingerprint;
 
-    /** An accumulator of no values for the schema's features. */
+    /**
+     * An accumulator of no values for the schema's features.
+     *
+     * @throws IllegalArgumentException if the schema has protected features, which need a {@link HashKey}
+     */
     public ProfileAccumulator(Schema schema, ProfileOptions options) {
+        this(schema, options, null);
+    }
+
+    /**
+     * An accumulator of no values for the schema's features, hashing the values of its protected features
+     * ({@link Protection#HASHED}, {@link Protection#COUNTS_ONLY}) under {@code key} before they reach any sketch.
+     *
+     * @param key the hash key, or null if the schema protects no feature
+     * @throws IllegalArgumentException if the schema has protected features and {@code key} is null
+     */
+    public ProfileAccumulator(Schema schema, ProfileOptions options, HashKey key) {
         this.schema = Objects.requireNonNull(schema, "schema");
         this.options = Objects.requireNonNull(options, "options");
+        if (schema.hasProtectedFeatures() && key == null) {
+            Feature first = schema.categorical().stream().filter(f -> f.protection().needsKey()).findFirst()
+                    .orElseThrow();
+            throw new IllegalArgumentException("feature '" + first.name() + "' is " + first.protection()
+                    + ", which needs a hash key: set one (HashKey.of(secret)) or the environment variable "
+                    + HashKey.ENVIRONMENT_VARIABLE);
+        }
+        this.hasher = schema.hasProtectedFeatures() ? key.newHasher() : null;
+        this.keyFingerprint = hasher == null ? null : key.fingerprint();
         int n = schema.numeric().size();
         numCount = new long[n];
         numMissing = new long[n];
@@ -79,6 +110,10 @@ public final class ProfileAccumulator {
         catTruncated = new long[c];
         items = new ArrayList<>(c);
         hll = new HllSketch[c];
+        catProtection = new Protection[c];
+        for (int i = 0; i < c; i++) {
+            catProtection[i] = schema.categorical().get(i).protection();
+        }
         for (int i = 0; i < n; i++) {
             kll[i] = KllDoublesSketch.newHeapInstance(options.kllK());
         }
@@ -194,7 +229,8 @@ public final class ProfileAccumulator {
     /**
      * Adds a value of the categorical feature at {@code categoricalIndex} (its index in {@link Schema#categorical()}):
      * null is missing; a {@code CharSequence}, {@code Enum} (by name), {@code Boolean}, {@code Character} or
-     * {@code Number} is a category; anything else is invalid.
+     * {@code Number} is a category; anything else is invalid. A protected feature's category is replaced by its keyed
+     * hash here, before any sketch sees it (after the cut to the maximum length, so its cost is bounded).
      *
      * @throws IndexOutOfBoundsException if there is no categorical feature at that index
      */
@@ -219,8 +255,14 @@ public final class ProfileAccumulator {
             category = category.substring(0, end);
             catTruncated[categoricalIndex]++;
         }
+        Protection protection = catProtection[categoricalIndex];
+        if (protection != Protection.NONE) {
+            category = hasher.hash(category);
+        }
         catCount[categoricalIndex]++;
-        items.get(categoricalIndex).update(category);
+        if (protection != Protection.COUNTS_ONLY) {
+            items.get(categoricalIndex).update(category);
+        }
         if (category.isEmpty()) {
             hll[categoricalIndex].update(EMPTY_CATEGORY_KEY);
         } else {
@@ -329,7 +371,7 @@ public final class ProfileAccumulator {
                         items.get(i).toByteArray(Sketches.STRINGS), hll[i].toCompactByteArray()));
             }
         }
-        return new Profile(meta, options, schema, features, callStatsOrNull);
+        return new Profile(meta, options, schema, features, callStatsOrNull, keyFingerprint);
     }
 
     /** Forgets every value seen. */

@@ -1,5 +1,6 @@
 package dev.seismo.profile;
 
+import dev.seismo.privacy.HashKey;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.Schema;
 import java.time.Instant;
@@ -29,6 +30,7 @@ public final class ProfileBuilder {
     private Instant start;
     private Instant end;
     private ProfileAccumulator accumulator;
+    private HashKey hashKey;
 
     private ProfileBuilder(Schema schema) {
         this.schema = schema;
@@ -50,6 +52,20 @@ public final class ProfileBuilder {
             throw new IllegalStateException("options must be set before the first row is added");
         }
         this.options = options;
+        return this;
+    }
+
+    /**
+     * The key the schema's protected features are hashed with; required when it has any.
+     *
+     * @throws IllegalStateException if a row was already added
+     */
+    public ProfileBuilder hashKey(HashKey key) {
+        Objects.requireNonNull(key, "key");
+        if (accumulator != null) {
+            throw new IllegalStateException("the hash key must be set before the first row is added");
+        }
+        this.hashKey = key;
         return this;
     }
 
@@ -101,7 +117,7 @@ public final class ProfileBuilder {
 
     private ProfileAccumulator accumulator() {
         if (accumulator == null) {
-            accumulator = new ProfileAccumulator(schema, options);
+            accumulator = new ProfileAccumulator(schema, options, hashKey);
         }
         return accumulator;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import dev.seismo.privacy.Protection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,14 +37,22 @@ import org.HdrHistogram.Histogram;
  * {"format": "seismo-profile", "version": 1, "model": "fraud", "modelVersion": "3",
  *  "start": "2025-01-01T00:00:00Z", "end": "2025-01-01T01:00:00Z",
  *  "options": {"kllK": 256, "frequentItemsMapSize": 256, "hllLgK": 12, "maxCategoryLength": 128},
+ *  "hashKeyFingerprint": "hmac-sha256:3f2a...",   (only with protected features)
  *  "features": [
  *    {"name": "amount", "type": "NUMERIC", "role": "INPUT", "count": 980, "missing": 20, "invalid": 0,
  *     "min": 0.5, "max": 1250.0, "mean": 87.2, "m2": 1.9E7, "kll": "<base64>"},
  *    {"name": "rating", ..., "kll": "<base64>", "exactCounts": [[1.0, 120], [2.0, 80]]},  (at most 32 values)
  *    {"name": "country", "type": "CATEGORICAL", "role": "INPUT", "count": 1000, "missing": 0, "invalid": 0,
- *     "truncated": 0, "frequentItems": "<base64>", "hll": "<base64>"}],
+ *     "truncated": 0, "frequentItems": "<base64>", "hll": "<base64>"},
+ *    {"name": "email", "type": "CATEGORICAL", "role": "INPUT", "protection": "HASHED", ...},
+ *    {"name": "user_id", "type": "CATEGORICAL", "role": "INPUT", "protection": "COUNTS_ONLY", "count": 1000, ...,
+ *     "truncated": 0, "hll": "<base64>"}],
  *  "calls": {"calls": 1000, "errors": 3, "errorsByType": {"Timeout": 3}, "successLatency": "<base64>", ...}}
  * }</pre>
+ *
+ * <p>A protected feature ({@code dev.seismo.privacy.Protection}) has a {@code "protection"} key; a hashed one's
+ * sketches hold only keyed hashes, a counts-only one has no {@code "frequentItems"} at all. The key is never written,
+ * only its fingerprint.
  *
  * <p>Doubles that JSON cannot hold (NaN, the infinities) are written as the strings {@code "NaN"},
  * {@code "Infinity"} and {@code "-Infinity"}. Output is deterministic: a profile read from a file writes back
@@ -165,6 +174,9 @@ public final class ProfileJson {
         g.writeNumberField("hllLgK", o.hllLgK());
         g.writeNumberField("maxCategoryLength", o.maxCategoryLength());
         g.writeEndObject();
+        if (p.hashKeyFingerprint().isPresent()) {
+            g.writeStringField("hashKeyFingerprint", p.hashKeyFingerprint().get());
+        }
         g.writeArrayFieldStart("features");
         for (FeatureProfile f : p.features().values()) {
             writeFeature(g, f);
@@ -184,6 +196,9 @@ public final class ProfileJson {
         g.writeStringField("name", f.name());
         g.writeStringField("type", f.type().name());
         g.writeStringField("role", f.feature().role().name());
+        if (f.feature().protection() != Protection.NONE) {
+            g.writeStringField("protection", f.feature().protection().name());
+        }
         g.writeNumberField("count", f.count());
         g.writeNumberField("missing", f.missing());
         g.writeNumberField("invalid", f.invalid());
@@ -206,7 +221,9 @@ public final class ProfileJson {
             }
         } else if (f instanceof CategoricalProfile c) {
             g.writeNumberField("truncated", c.truncated());
-            writeBytes(g, "frequentItems", c.itemsBytes());
+            if (f.feature().protection() != Protection.COUNTS_ONLY) {
+                writeBytes(g, "frequentItems", c.itemsBytes());
+            }
             writeBytes(g, "hll", c.hllBytes());
         }
         g.writeEndObject();

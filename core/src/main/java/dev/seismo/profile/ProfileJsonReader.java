@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.seismo.privacy.Protection;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.FeatureType;
 import dev.seismo.schema.Role;
@@ -25,7 +26,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
+import org.apache.datasketches.frequencies.ItemsSketch;
 
 /**
  * Reads one profile file, checking every key, so that a damaged file fails with a message naming the key rather
@@ -42,6 +45,8 @@ final class ProfileJsonReader {
     private static final String REWRITE = "Restore the file, or write it again with ProfileJson.write";
     private static final String EDITED = "ProfileJson never writes this; was the file edited or made by another tool? "
             + REWRITE;
+
+    private static final Pattern FINGERPRINT = Pattern.compile("hmac-sha256:[0-9a-f]{16}");
 
     private final String source;
 
@@ -109,13 +114,18 @@ final class ProfileJsonReader {
                     null);
         }
         ProfileOptions options = options(field(root, "", "options", true), "/options");
+        String fingerprint = optionalText(root, "", "hashKeyFingerprint");
+        if (fingerprint != null && !FINGERPRINT.matcher(fingerprint).matches()) {
+            throw new ProfileFormatException(source, "/hashKeyFingerprint", "\"" + describeText(fingerprint)
+                    + "\" is not a key fingerprint (hmac-sha256: and 16 hex digits)", EDITED, null);
+        }
         JsonNode featureArray = field(root, "", "features", false);
         if (!featureArray.isArray()) {
             throw wrongType("/features", "an array", featureArray);
         }
         List<FeatureProfile> features = new ArrayList<>(featureArray.size());
         for (int i = 0; i < featureArray.size(); i++) {
-            features.add(feature(featureArray.get(i), "/features/" + i));
+            features.add(feature(featureArray.get(i), "/features/" + i, options));
         }
         Schema schema;
         try {
@@ -123,10 +133,15 @@ final class ProfileJsonReader {
         } catch (IllegalArgumentException e) {
             throw new ProfileFormatException(source, "/features", e.getMessage(), EDITED, e);
         }
+        if (schema.hasProtectedFeatures() != (fingerprint != null)) {
+            throw new ProfileFormatException(source, fingerprint == null ? "/" : "/hashKeyFingerprint",
+                    fingerprint == null ? "the profile has protected features but no \"hashKeyFingerprint\""
+                            : "\"hashKeyFingerprint\" is set but no feature is protected", EDITED, null);
+        }
         JsonNode calls = root.get("calls");
         CallStats callStats = calls == null || calls.isNull() ? null : calls(calls, "/calls");
         return new Profile(new ProfileMetadata(model, modelVersion, start, end), options, schema, features,
-                callStats);
+                callStats, fingerprint);
     }
 
     private ProfileOptions options(JsonNode node, String at) throws ProfileFormatException {
@@ -146,18 +161,20 @@ final class ProfileJsonReader {
         return b.build();
     }
 
-    private FeatureProfile feature(JsonNode node, String at) throws ProfileFormatException {
+    private FeatureProfile feature(JsonNode node, String at, ProfileOptions options) throws ProfileFormatException {
         if (!node.isObject()) {
             throw wrongType(at, "an object", node);
         }
         String name = text(node, at, "name");
         FeatureType type = enumValue(node, at, "type", FeatureType.class);
         Role role = enumValue(node, at, "role", Role.class);
+        Protection protection = node.has("protection") ? enumValue(node, at, "protection", Protection.class)
+                : Protection.NONE;
         long count = count(node, at, "count");
         long missing = count(node, at, "missing");
         long invalid = count(node, at, "invalid");
         try {
-            Feature feature = new Feature(name, type, role);
+            Feature feature = new Feature(name, type, role, protection);
             if (type == FeatureType.NUMERIC) {
                 JsonNode exact = node.get("exactCounts");
                 double[] values = null;
@@ -183,8 +200,18 @@ final class ProfileJsonReader {
                         doubleValue(node, at, "m2"), doubleValue(node, at, "min"), doubleValue(node, at, "max"),
                         bytes(node, at, "kll"), values, counts);
             }
-            return CategoricalProfile.of(feature, count, missing, invalid, count(node, at, "truncated"),
-                    bytes(node, at, "frequentItems"), bytes(node, at, "hll"));
+            byte[] items;
+            if (protection == Protection.COUNTS_ONLY) {
+                if (node.has("frequentItems")) {
+                    throw new ProfileFormatException(source, at + "/frequentItems", "feature '" + name
+                            + "' is COUNTS_ONLY and keeps no values, yet has \"frequentItems\"", EDITED, null);
+                }
+                items = new ItemsSketch<String>(options.frequentItemsMapSize()).toByteArray(Sketches.STRINGS);
+            } else {
+                items = bytes(node, at, "frequentItems");
+            }
+            return CategoricalProfile.of(feature, count, missing, invalid, count(node, at, "truncated"), items,
+                    bytes(node, at, "hll"));
         } catch (IllegalArgumentException e) {
             throw new ProfileFormatException(source, at, "feature '" + name + "' is damaged: " + e.getMessage(),
                     REWRITE, e);
@@ -347,6 +374,10 @@ final class ProfileJsonReader {
     private ProfileFormatException notAProfile(String at, String problem) {
         return new ProfileFormatException(source, at.isEmpty() ? null : at, "not a Seismo profile: " + problem,
                 "Pass a file written by ProfileJson.write", null);
+    }
+
+    private static String describeText(String text) {
+        return text.length() > 40 ? text.substring(0, 37) + "..." : text;
     }
 
     private static String describe(JsonNode node) {

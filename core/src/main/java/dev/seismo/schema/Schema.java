@@ -1,5 +1,6 @@
 package dev.seismo.schema;
 
+import dev.seismo.privacy.Protection;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -95,6 +96,11 @@ public final class Schema {
         return i != null && i < categorical.size() && categorical.get(i).name().equals(name) ? i : -1;
     }
 
+    /** Whether a signal is {@link Protection#HASHED} or {@link Protection#COUNTS_ONLY}: profiles then need a hash key. */
+    public boolean hasProtectedFeatures() {
+        return categorical.stream().anyMatch(f -> f.protection().needsKey());
+    }
+
     /** The number of signals. */
     public int size() {
         return features.size();
@@ -132,6 +138,11 @@ public final class Schema {
             return add(new Feature(name, FeatureType.CATEGORICAL, Role.INPUT));
         }
 
+        /** Adds a categorical input feature whose values are protected: hashed, or reduced to counts. */
+        public Builder categoricalInput(String name, Protection protection) {
+            return add(new Feature(name, FeatureType.CATEGORICAL, Role.INPUT, protection));
+        }
+
         /** Adds a numeric output, such as a score. */
         public Builder numericOutput(String name) {
             return add(new Feature(name, FeatureType.NUMERIC, Role.OUTPUT));
@@ -140,6 +151,11 @@ public final class Schema {
         /** Adds a categorical output, such as a class label. */
         public Builder categoricalOutput(String name) {
             return add(new Feature(name, FeatureType.CATEGORICAL, Role.OUTPUT));
+        }
+
+        /** Adds a categorical output whose values are protected: hashed, or reduced to counts. */
+        public Builder categoricalOutput(String name, Protection protection) {
+            return add(new Feature(name, FeatureType.CATEGORICAL, Role.OUTPUT, protection));
         }
 
         /** Adds a resource signal, measured by Seismo rather than given by the caller. */
