@@ -6,9 +6,12 @@ import dev.seismo.drift.DriftPolicy;
 import dev.seismo.drift.DriftReport;
 import dev.seismo.drift.DriftReportJson;
 import dev.seismo.drift.FeatureDrift;
+import dev.seismo.privacy.HashKey;
+import dev.seismo.privacy.Protection;
 import dev.seismo.profile.CsvProfiler;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileJson;
+import dev.seismo.schema.Feature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,9 +20,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -68,6 +73,9 @@ final class DriftCommand implements Callable<Integer> {
                     + " evidently (Evidently's default rules).")
     private DriftPolicy policy;
 
+    @Mixin
+    private HashKeyOption hashKey;
+
     @Override
     public Integer call() throws Exception {
         FileChecks.input(reference);
@@ -76,22 +84,21 @@ final class DriftCommand implements Callable<Integer> {
             FileChecks.output(output);
         }
         Profile ref = ProfileJson.read(reference);
-        Profile cur = isProfile(current) ? ProfileJson.read(current)
-                : CsvProfiler.builder().typesFrom(ref.schema()).options(ref.options()).build().profile(current);
+        Profile cur = isProfile(current) ? ProfileJson.read(current) : profileCsv(ref);
         if (cur.rows() == 0) {
             throw new InputException(current + " has no rows to compare");
         }
         DriftReport report;
         try {
             report = DriftDetector.of(DriftConfig.builder().policy(policy).build()).compare(ref, cur);
-        } catch (IllegalArgumentException e) { // a feature numeric in one profile and categorical in the other
+        } catch (IllegalArgumentException e) { // a feature's type, protection or hash key differs
             throw new InputException(current + " cannot be compared with " + reference + ": " + e.getMessage());
         }
         if (report.features().isEmpty()) {
             throw new InputException(current + " has no feature in common with " + reference
                     + "; compare data of the same model");
         }
-        String text = format == Format.JSON ? DriftReportJson.toPrettyJson(report) + "\n" : table(report);
+        String text = format == Format.JSON ? DriftReportJson.toPrettyJson(report) + "\n" : table(report, ref);
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
             out.print(text);
@@ -102,11 +109,26 @@ final class DriftCommand implements Callable<Integer> {
         return failOnDrift && report.datasetDrift() ? DRIFT_FOUND : 0;
     }
 
+    /** The current CSV file profiled as the reference was: its column types, options and protected columns. */
+    private Profile profileCsv(Profile ref) throws Exception {
+        CsvProfiler.Builder profiler = CsvProfiler.builder().typesFrom(ref.schema()).options(ref.options());
+        if (ref.hashKeyFingerprint().isPresent()) {
+            HashKey key = hashKey.require("the reference's protected columns");
+            if (!key.fingerprint().equals(ref.hashKeyFingerprint().get())) {
+                throw new InputException("the hash key given (" + key.fingerprint() + ") is not the one "
+                        + reference + " was profiled with (" + ref.hashKeyFingerprint().get() + "); hashed values"
+                        + " compare only under one key");
+            }
+            profiler.hashKey(key);
+        }
+        return profiler.build().profile(current);
+    }
+
     private static boolean isProfile(Path file) {
         return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     }
 
-    private static String table(DriftReport report) {
+    private static String table(DriftReport report, Profile ref) {
         Table table = new Table().text("").text("feature").text("type").text("method").number("score")
                 .number("threshold").number("p-value").number("count").number("missing").text("unseen");
         for (FeatureDrift f : report.features().values()) {
@@ -124,6 +146,14 @@ final class DriftCommand implements Callable<Integer> {
         if (!report.unmatchedFeatures().isEmpty()) {
             out.println("not compared (in one profile only): " + String.join(", ", report.unmatchedFeatures()));
         }
+        List<String> countsOnly = ref.schema().categorical().stream()
+                .filter(f -> f.protection() == Protection.COUNTS_ONLY && report.features().containsKey(f.name()))
+                .map(Feature::name).toList();
+        if (!countsOnly.isEmpty()) {
+            out.println("not compared (counts only, no values kept): " + String.join(", ", countsOnly));
+        }
+        ref.hashKeyFingerprint().ifPresent(f -> out.println("hashed columns show keyed hashes (key " + f
+                + "), never raw values"));
         out.println(report.datasetDrift() ? "DATASET DRIFT" : "no dataset drift");
         out.flush();
         return buffer.toString();

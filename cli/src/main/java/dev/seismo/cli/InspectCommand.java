@@ -1,5 +1,6 @@
 package dev.seismo.cli;
 
+import dev.seismo.privacy.Protection;
 import dev.seismo.profile.CallStats;
 import dev.seismo.profile.CategoricalProfile;
 import dev.seismo.profile.FeatureProfile;
@@ -50,6 +51,8 @@ final class InspectCommand implements Callable<Integer> {
         out.println("period   " + (profile.start().equals(profile.end())
                 ? profile.start() : profile.start() + " .. " + profile.end()));
         out.println("rows     " + profile.rows());
+        profile.hashKeyFingerprint().ifPresent(f -> out.println("hashed   under key " + f + " (the key itself is"
+                + " not in the file)"));
         printNumeric(profile, out);
         printCategorical(profile, out);
         profile.callStats().ifPresent(calls -> printCalls(calls, out));
@@ -78,14 +81,26 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static void printCategorical(Profile profile, PrintWriter out) {
+        boolean protectedAny = profile.hashKeyFingerprint().isPresent();
         Table table = new Table().text("name").text("role").number("count").number("missing").number("invalid")
-                .number("distinct").text("top values");
+                .number("distinct");
+        if (protectedAny) {
+            table.text("protection");
+        }
+        table.text("top values");
         boolean any = false;
         for (FeatureProfile feature : profile.features().values()) {
             if (feature instanceof CategoricalProfile c) {
                 any = true;
-                table.row(c.name(), role(c), Long.toString(c.count()), missingShare(c), Long.toString(c.invalid()),
-                        Long.toString(Math.round(c.distinctEstimate())), topValues(c));
+                String distinct = Long.toString(Math.round(c.distinctEstimate()));
+                if (protectedAny) {
+                    table.row(c.name(), role(c), Long.toString(c.count()), missingShare(c), Long.toString(c.invalid()),
+                            distinct, c.feature().protection().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            topValues(c));
+                } else {
+                    table.row(c.name(), role(c), Long.toString(c.count()), missingShare(c), Long.toString(c.invalid()),
+                            distinct, topValues(c));
+                }
             }
         }
         if (any) {
@@ -129,6 +144,9 @@ final class InspectCommand implements Callable<Integer> {
 
     /** The most frequent values with their counts; a count is marked ~ when the sketch could only estimate it. */
     private static String topValues(CategoricalProfile feature) {
+        if (feature.feature().protection() == Protection.COUNTS_ONLY) {
+            return "-";
+        }
         List<ItemCount> items = feature.frequentItems();
         String counted = items.stream().limit(TOP_VALUES)
                 .map(i -> quoted(i.value()) + (feature.countsExact() ? " " : " ~") + i.estimate())

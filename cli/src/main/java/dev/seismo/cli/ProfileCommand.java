@@ -1,5 +1,6 @@
 package dev.seismo.cli;
 
+import dev.seismo.privacy.Protection;
 import dev.seismo.profile.CsvProfiler;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileJson;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +39,19 @@ final class ProfileCommand implements Callable<Integer> {
             description = "Columns to profile as numeric; values that are not numbers count as invalid.")
     private List<String> numeric = new ArrayList<>();
 
+    @Option(names = "--hash", split = ",", paramLabel = "<column>",
+            description = {"Columns that may hold personal data, such as e-mail addresses: each value is replaced by"
+                    + " a keyed hash (HMAC-SHA-256) before it is sketched, so the profile holds no raw value yet"
+                    + " compares with profiles hashed under the same key. The columns become categorical."})
+    private List<String> hashed = new ArrayList<>();
+
+    @Option(names = "--counts-only", split = ",", paramLabel = "<column>",
+            description = "Columns of which only counts, missing, invalid and a distinct count are kept: no value.")
+    private List<String> countsOnly = new ArrayList<>();
+
+    @Mixin
+    private HashKeyOption hashKey;
+
     @Option(names = "--name", paramLabel = "<model>", description = "Name of the model the data belongs to.")
     private String model;
 
@@ -50,13 +65,24 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CsvProfiler profiler;
+        for (String column : hashed) {
+            if (countsOnly.contains(column)) {
+                throw new ParameterException(spec.commandLine(), "column '" + column
+                        + "' is given to both --hash and --counts-only; choose one");
+            }
+        }
         try {
             ProfileOptions.Builder options = ProfileOptions.reference().toBuilder();
             if (kllK != null) {
                 options.kllK(kllK);
             }
-            profiler = CsvProfiler.builder().categorical(categorical).numeric(numeric)
-                    .model(model).version(modelVersion).options(options.build()).build();
+            CsvProfiler.Builder builder = CsvProfiler.builder().categorical(categorical).numeric(numeric)
+                    .protect(hashed, Protection.HASHED).protect(countsOnly, Protection.COUNTS_ONLY)
+                    .model(model).version(modelVersion).options(options.build());
+            if (!hashed.isEmpty() || !countsOnly.isEmpty()) {
+                builder.hashKey(hashKey.require("--" + (hashed.isEmpty() ? "counts-only" : "hash")));
+            }
+            profiler = builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -65,13 +91,15 @@ final class ProfileCommand implements Callable<Integer> {
         Profile profile;
         try {
             profile = profiler.profile(input);
-        } catch (IllegalArgumentException e) { // a --categorical or --numeric column the file does not have
+        } catch (IllegalArgumentException e) { // a --categorical, --numeric, --hash... column the file does not have
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ProfileJson.write(profile, output);
         long numericColumns = profile.schema().numeric().size();
-        spec.commandLine().getOut().printf("profiled %d rows of %s: %d numeric, %d categorical columns -> %s%n",
-                profile.rows(), input, numericColumns, profile.schema().size() - numericColumns, output);
+        spec.commandLine().getOut().printf("profiled %d rows of %s: %d numeric, %d categorical columns%s -> %s%n",
+                profile.rows(), input, numericColumns, profile.schema().size() - numericColumns,
+                profile.hashKeyFingerprint().map(f -> " (" + (hashed.size() + countsOnly.size())
+                        + " protected, key " + f + ")").orElse(""), output);
         return 0;
     }
 }
