@@ -300,7 +300,11 @@ public final class ClassificationMetrics {
 
         /** A binary row: the probability of class 1 and the actual class (0 or 1), predicted at the threshold. */
         void addBinary(int actual, double p1, double threshold) {
-            int predicted = p1 >= threshold ? 1 : 0;
+            addBinary(actual, p1 >= threshold ? 1 : 0, p1);
+        }
+
+        /** A binary row whose predicted class was decided when it was recorded. */
+        void addBinary(int actual, int predicted, double p1) {
             confusion[actual * 2 + predicted]++;
             probabilityRows++;
             double pActual = actual == 1 ? p1 : 1 - p1;
@@ -311,12 +315,11 @@ public final class ClassificationMetrics {
 
         /** A multiclass row with probabilities by class (at {@code offset}); predicted is the most probable. */
         void addProbabilities(int actual, double[] p, int offset) {
-            int top = 0;
-            for (int c = 1; c < k; c++) {
-                if (p[offset + c] > p[offset + top]) {
-                    top = c;
-                }
-            }
+            addProbabilities(actual, argmax(p, offset, k), p, offset);
+        }
+
+        /** A multiclass row whose predicted class was decided when it was recorded. */
+        void addProbabilities(int actual, int top, double[] p, int offset) {
             confusion[actual * k + top]++;
             probabilityRows++;
             logLossSum -= Math.log(Math.max(p[offset + actual], MIN_PROBABILITY));
@@ -324,6 +327,17 @@ public final class ClassificationMetrics {
             for (int c = 0; c < k; c++) {
                 scores[c].add(p[offset + c], c == actual ? 1 : 0, c == actual ? 0 : 1);
             }
+        }
+
+        /** The most probable class, the lowest index among ties. */
+        static int argmax(double[] p, int offset, int k) {
+            int top = 0;
+            for (int c = 1; c < k; c++) {
+                if (p[offset + c] > p[offset + top]) {
+                    top = c;
+                }
+            }
+            return top;
         }
 
         /** A row with a predicted class only. */
