@@ -15,6 +15,9 @@ import dev.seismo.profile.NumericProfile;
 import dev.seismo.profile.Profile;
 import dev.seismo.profile.ProfileAccumulator;
 import dev.seismo.profile.ProfileMetadata;
+import dev.seismo.quality.LabelOutcome;
+import dev.seismo.quality.QualitySnapshot;
+import dev.seismo.quality.QualityTracker;
 import dev.seismo.resource.ThreadCpuTime;
 import dev.seismo.schema.Role;
 import dev.seismo.schema.Schema;
@@ -82,6 +85,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
     private final AtomicLong recordingFailures = new AtomicLong();
     private final AtomicLong invalidUsage = new AtomicLong();
     private volatile boolean closed;
+    /** Quality tracking (delayed labels, CBPE); null without. Its own lock, never taken by a recording thread. */
+    private final QualityTracker quality;
 
     private final ReentrantLock aggregation = new ReentrantLock();
     /** Settled calls that found the aggregation lock taken; applied at the next drain or at shutdown. */
@@ -154,6 +159,8 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         this.scopes = ThreadLocal.withInitial(() -> new Inference(this, true));
         this.windowStartMillis = alignedStart(clock.currentTimeMillis());
+        this.quality = config.quality == null ? null
+                : new QualityTracker(config.quality, name + ':' + version, windowHistory, 0, windowStartMillis);
     }
 
     /** Cost and emissions for a priced monitor; CPU seconds where they can be measured or attributed. */
@@ -213,6 +220,11 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         return budget;
     }
 
+    /** Probabilities a keyed multiclass prediction carries; 0 otherwise. */
+    int probabilityWidth() {
+        return quality == null ? 0 : quality.probabilityWidth();
+    }
+
     /** The calling thread's CPU time mark for a call that starts now, or NOT_MEASURED. */
     long cpuTimeStart() {
         return cpuTime == null ? ThreadCpuTime.NOT_MEASURED : cpuTime.start();
@@ -258,6 +270,10 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 int errorCode = rec.error == null ? ErrorTypes.SUCCESS : errorTypes.codeOf(rec.error);
                 if (!buffer.offer(latency, errorCode, rec)) {
                     overflow.record(latency, errorCode, rec, valuesPerRecord);
+                }
+                if (rec.keyed && quality != null) {
+                    quality.offer(rec.key, rec.prediction, rec.predictedClass,
+                            rec.hasProbabilities ? rec.probabilities : null);
                 }
             }
         } catch (Throwable t) {
@@ -393,6 +409,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         }
         buffer.drain(this, waitForInFlight);
         lifetimeCalls += overflow.drainInto(calls, errorTypes, this);
+        if (quality != null) {
+            quality.drain(windowSequence, windowStartMillis, drainNowMillis);
+        }
     }
 
     private boolean windowHasContent() {
@@ -608,6 +627,9 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
         calls.reset();
         resourceValuesInWindow = 0;
         windowStartMillis = endMillis;
+        if (quality != null) {
+            quality.windowClosed(window.sequence(), window.start().toEpochMilli(), endMillis);
+        }
         for (WindowListener listener : listeners) {
             try {
                 listener.onWindowClosed(this, window);
@@ -633,6 +655,29 @@ final class DefaultModelMonitor implements ModelMonitor, RecordBuffer.RecordSink
                 observerFailed(observer, e);
             }
         }
+    }
+
+    // ---- quality: labels from any thread --------------------------------------------------------------------
+
+    @Override
+    public LabelOutcome label(CharSequence key, double actual) {
+        return quality == null ? LabelOutcome.NOT_TRACKED : quality.label(QualityTracker.hash(key), actual);
+    }
+
+    @Override
+    public LabelOutcome label(long key, double actual) {
+        return quality == null ? LabelOutcome.NOT_TRACKED : quality.label(key, actual);
+    }
+
+    @Override
+    public LabelOutcome label(CharSequence key, String actualClass) {
+        return quality == null ? LabelOutcome.NOT_TRACKED
+                : quality.label(QualityTracker.hash(key), quality.classIndex(actualClass));
+    }
+
+    @Override
+    public Optional<QualitySnapshot> quality() {
+        return quality == null ? Optional.empty() : Optional.of(quality.snapshot(clock.currentTimeMillis()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.seismo.monitor;
 
+import dev.seismo.quality.QualityTracker;
 import dev.seismo.resource.ThreadCpuTime;
 import dev.seismo.schema.Schema;
 
@@ -58,6 +59,13 @@ public final class Inference implements AutoCloseable {
     long endNanos;
     /** The calling thread's CPU time at start, then the call's CPU time; NOT_MEASURED unless measured. */
     long cpuNanos = ThreadCpuTime.NOT_MEASURED;
+    /** The correlation key and prediction, for a monitor that tracks quality (docs/QUALITY.md). */
+    boolean keyed;
+    long key;
+    double prediction = Double.NaN;
+    boolean predictedClass;
+    final double[] probabilities;
+    boolean hasProbabilities;
 
     Inference(DefaultModelMonitor monitor, boolean pooled) {
         this.monitor = pooled ? null : monitor;
@@ -66,6 +74,7 @@ public final class Inference implements AutoCloseable {
         this.numeric = new double[monitor.recordedNumeric()];
         this.categorical = new Object[schema.categorical().size()];
         Arrays.fill(numeric, Double.NaN);
+        this.probabilities = new double[monitor.probabilityWidth()];
     }
 
     /** Starts (or restarts) timing the call now. */
@@ -193,6 +202,52 @@ public final class Inference implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The call's correlation key, such as a request id, that a later {@link ModelMonitor#label label} names. Kept as a
+     * 64-bit hash (docs/QUALITY.md); {@code null} leaves the call unkeyed.
+     */
+    public Inference key(CharSequence key) {
+        if (key != null) {
+            this.key = QualityTracker.hash(key);
+            this.keyed = true;
+        }
+        return this;
+    }
+
+    /** The call's correlation key as a number, used as is (no hash, no collision). */
+    public Inference key(long key) {
+        this.key = key;
+        this.keyed = true;
+        return this;
+    }
+
+    /** The prediction: a binary classifier's P(class 1), or a regression model's value. */
+    public Inference prediction(double value) {
+        this.prediction = value;
+        this.predictedClass = false;
+        return this;
+    }
+
+    /** The predicted class index, for a classifier without probabilities. */
+    public Inference predictedClass(int classIndex) {
+        this.prediction = classIndex;
+        this.predictedClass = true;
+        return this;
+    }
+
+    /** A multiclass classifier's probability per class, copied; the predicted class is the most probable. */
+    public Inference prediction(double[] probabilities) {
+        if (probabilities != null && probabilities.length == this.probabilities.length
+                && this.probabilities.length > 0) {
+            System.arraycopy(probabilities, 0, this.probabilities, 0, probabilities.length);
+            this.hasProbabilities = true;
+        } else {
+            this.prediction = Double.NaN; // counted as an invalid prediction
+            this.predictedClass = false;
+        }
+        return this;
+    }
+
     /** Marks the call as failed with this error; {@code null} marks it successful again. */
     public Inference error(Throwable error) {
         this.error = error;
@@ -245,6 +300,10 @@ public final class Inference implements AutoCloseable {
         }
         endNanos = 0;
         cpuNanos = ThreadCpuTime.NOT_MEASURED;
+        keyed = false;
+        prediction = Double.NaN;
+        predictedClass = false;
+        hasProbabilities = false;
         if (pooled) {
             inUse = false;
             monitor = null;

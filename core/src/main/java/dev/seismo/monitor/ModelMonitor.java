@@ -7,6 +7,9 @@ import dev.seismo.profile.Profile;
 import dev.seismo.privacy.HashKey;
 import dev.seismo.privacy.Protection;
 import dev.seismo.profile.ProfileOptions;
+import dev.seismo.quality.LabelOutcome;
+import dev.seismo.quality.QualityConfig;
+import dev.seismo.quality.QualitySnapshot;
 import dev.seismo.resource.ThreadCpuTime;
 import dev.seismo.schema.Feature;
 import dev.seismo.schema.Schema;
@@ -105,6 +108,32 @@ public interface ModelMonitor {
     void flush();
 
     /**
+     * Joins the actual outcome of an earlier call that carried {@code key} ({@link Inference#key(CharSequence)}) to its
+     * prediction, in the realized metrics of that call's window, however long ago it closed (up to the label horizon,
+     * docs/QUALITY.md). {@code actual} is the class index (0 or 1 for a binary classifier) or the actual value.
+     * Callable from any thread; never waits for a recording thread. Without {@link Builder#quality} it returns
+     * {@link LabelOutcome#NOT_TRACKED}.
+     */
+    default LabelOutcome label(CharSequence key, double actual) {
+        return LabelOutcome.NOT_TRACKED;
+    }
+
+    /** Like {@link #label(CharSequence, double)}, for a call keyed by {@link Inference#key(long)}. */
+    default LabelOutcome label(long key, double actual) {
+        return LabelOutcome.NOT_TRACKED;
+    }
+
+    /** Like {@link #label(CharSequence, double)}, with the actual class by name. */
+    default LabelOutcome label(CharSequence key, String actualClass) {
+        return LabelOutcome.NOT_TRACKED;
+    }
+
+    /** The monitor's quality: windows with realized and estimated metrics, and the join's counters. */
+    default Optional<QualitySnapshot> quality() {
+        return Optional.empty();
+    }
+
+    /**
      * Builds a {@link ModelMonitor}; every setting is checked when set. Not thread-safe.
      */
     final class Builder {
@@ -130,6 +159,7 @@ public interface ModelMonitor {
         CostBudget budget;
         final Map<String, Protection> protection = new LinkedHashMap<>();
         HashKey hashKey;
+        QualityConfig quality;
 
         Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -355,6 +385,15 @@ public interface ModelMonitor {
          */
         public Builder budget(CostBudget budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /**
+         * Tracks the model's quality: calls that carry a key and a prediction ({@link Inference#key(CharSequence)},
+         * {@link Inference#prediction(double)}) wait for {@link ModelMonitor#label labels}; see docs/QUALITY.md.
+         */
+        public Builder quality(QualityConfig config) {
+            this.quality = Objects.requireNonNull(config, "config");
             return this;
         }
 
